@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class RehabilitationConfig(AppConfig):
+    """Centres, placements and everything that happens at a rehabilitation centre."""
+
+    name = "rehabilitation"
+    verbose_name = "Rehabilitation"

@@ -1,0 +1,71 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class Centre(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    region = models.CharField(_("region"), max_length=100)
+    operator = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="centres",
+        verbose_name=_("operator organisation"),
+    )
+    capacity = models.PositiveIntegerField(_("capacity"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+        permissions = [
+            ("work_at_centre", "Serve on the staff roster of this centre"),
+            ("record_progress", "Record education, activities, sessions and assessments"),
+            ("override_capacity", "Place beyond a centre's capacity, with a reason"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CentreUserGrant(UserObjectPermissionBase):
+    """Direct-FK object permission (django-guardian): the staff roster, queried by join."""
+
+    content_object = models.ForeignKey(Centre, on_delete=models.CASCADE)
+
+
+class CentreGroupGrant(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Centre, on_delete=models.CASCADE)
+
+
+class Placement(models.Model):
+    class Kind(models.TextChoices):
+        ADAPTATION = "adaptation", _("Adaptation")
+        RESIDENTIAL = "residential", _("Residential")
+        DAY_PROGRAMME = "day_programme", _("Day programme")
+
+    returnee = models.ForeignKey(
+        "returnees.Returnee", on_delete=models.PROTECT, related_name="placements"
+    )
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="placements")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["returnee"], condition=models.Q(ended_on__isnull=True),
+                name="placement_one_active_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                name="placement_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["centre", "returnee"], condition=models.Q(ended_on__isnull=True),
+                         name="placement_active_centre_idx"),
+        ]

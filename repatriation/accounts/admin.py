@@ -1,0 +1,64 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from repatriation.admin_site import AuditedModelAdmin
+
+from .models import DataSharingAgreement, Organisation, User
+from .roles import FieldGroup
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedModelAdmin):
+    list_display = ["name", "kind", "country"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+
+
+@admin.register(User)
+class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
+    """Users are deactivated, never deleted: their audit events refer to them."""
+
+    list_display = ["username", "first_name", "last_name", "organisation", "is_active"]
+    list_filter = ["is_active", "groups", "organisation"]
+    list_select_related = ["organisation"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Person"), {"fields": ("first_name", "last_name", "email", "organisation", "discipline")}),
+        (_("Roles"), {"fields": ("is_active", "groups")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"fields": ("username", "organisation", "password1", "password2")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AgreementForm(forms.ModelForm):
+    read_field_groups = forms.MultipleChoiceField(
+        label=_("field groups readable"), choices=FieldGroup.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    write_field_groups = forms.MultipleChoiceField(
+        label=_("field groups writable"), choices=FieldGroup.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = DataSharingAgreement
+        fields = "__all__"
+
+
+@admin.register(DataSharingAgreement)
+class DataSharingAgreementAdmin(AuditedModelAdmin):
+    form = AgreementForm
+    list_display = ["title", "organisation", "valid_from", "valid_until"]
+    list_select_related = ["organisation"]
+    filter_horizontal = ["centres", "operations"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

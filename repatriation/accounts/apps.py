@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    """Organisations, users, roles, data-sharing agreements and the login flow."""
+
+    name = "repatriation.accounts"
+    label = "accounts"
+    verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401
+        from .services import roles_sync
+
+        def _sync(sender, **kwargs):
+            if sender.label == self.label:
+                roles_sync()
+
+        post_migrate.connect(_sync, dispatch_uid="accounts-roles-sync", weak=False)

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from repatriation import policy
+
+# Paths a signed-in user may reach before the second factor.
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+
+
+class RequireTwoFactorMiddleware:
+    """When REQUIRE_2FA is on, anyone who can see personal data must pass TOTP first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            settings.REQUIRE_2FA
+            and user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.path_info.startswith(_OPEN_PREFIXES)
+            and policy.sees_personal_data(user)
+        ):
+            return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+        return self.get_response(request)

@@ -1,0 +1,111 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from .roles import FIELD_GROUP_PERMISSIONS, SCOPE_PERMISSIONS, Discipline, FieldGroup
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry")
+        NGO = "ngo", _("Non-governmental organisation")
+        INTERNATIONAL = "international", _("International agency")
+        CENTRE_OPERATOR = "centre_operator", _("Centre operator")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.CharField(_("country"), max_length=2, default="KZ")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles are groups; scope and field groups follow from them."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="users", verbose_name=_("organisation")
+    )
+    discipline = models.CharField(
+        _("discipline"), max_length=20, choices=Discipline.choices, blank=True,
+        help_text=_("For centre staff: decides which confidential session notes they may read."),
+    )
+
+    objects = UserManager()
+    REQUIRED_FIELDS = ["email", "organisation"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = SCOPE_PERMISSIONS + FIELD_GROUP_PERMISSIONS
+
+
+class DataSharingAgreement(models.Model):
+    """What a partner organisation may see: centres and/or operations, and field groups."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="agreements",
+        verbose_name=_("partner organisation"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    centres = models.ManyToManyField(
+        "rehabilitation.Centre", blank=True, related_name="agreements", verbose_name=_("centres")
+    )
+    operations = models.ManyToManyField(
+        "operations.Operation", blank=True, related_name="agreements", verbose_name=_("operations")
+    )
+    read_field_groups = models.JSONField(_("field groups readable"), default=list, blank=True)
+    write_field_groups = models.JSONField(_("field groups writable"), default=list, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    allowed_addresses = models.JSONField(
+        _("allowed client addresses"), default=list, blank=True,
+        help_text=_("IP addresses or networks in CIDR form; empty allows any."),
+    )
+
+    class Meta:
+        ordering = ["organisation__name", "title"]
+        verbose_name = _("data-sharing agreement")
+        verbose_name_plural = _("data-sharing agreements")
+        permissions = [("use_agreement", "Act under this data-sharing agreement")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="agreement_valid_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.title}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        known = set(FieldGroup.values)
+        for name in ("read_field_groups", "write_field_groups"):
+            unknown = set(getattr(self, name) or []) - known
+            if unknown:
+                raise ValidationError({name: _("Unknown field groups: %s") % ", ".join(sorted(unknown))})
+        if not set(self.write_field_groups or []) <= set(self.read_field_groups or []):
+            raise ValidationError({"write_field_groups": _("A writable group must also be readable.")})
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day <= self.valid_until
+
+
+class AgreementUserGrant(UserObjectPermissionBase):
+    """Direct-FK object permission (django-guardian) so scope checks stay a join."""
+
+    content_object = models.ForeignKey(DataSharingAgreement, on_delete=models.CASCADE)
+
+
+class AgreementGroupGrant(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(DataSharingAgreement, on_delete=models.CASCADE)

@@ -1,0 +1,72 @@
+"""Writing audit events. Call inside the transaction of the change being recorded."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+
+from .models import AuditEvent, AuditKind
+
+# Field names whose values never enter the audit trail.
+SECRET_FIELDS = frozenset({"password", "token", "token_hash", "key", "secret", "otp_secret"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, (list, tuple, set, frozenset)) or hasattr(value, "model"):
+        return sorted(str(_plain(item)) for item in value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def audit_changes(*, before: Mapping[str, Any], after: Mapping[str, Any],
+                  fields: Iterable[str] | None = None) -> dict[str, list]:
+    """The fields whose values differ, as {field: [old, new]}, with secrets masked."""
+    names = fields if fields is not None else sorted(set(before) | set(after))
+    changes: dict[str, list] = {}
+    for name in names:
+        old, new = _plain(before.get(name)), _plain(after.get(name))
+        if old == new:
+            continue
+        if name in SECRET_FIELDS or "password" in name:
+            changes[name] = ["***", "***"]
+        else:
+            changes[name] = [old, new]
+    return changes
+
+
+def request_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor,
+    kind: AuditKind,
+    record: models.Model | None = None,
+    record_type: str = "",
+    record_id: str = "",
+    changes: Mapping[str, list] | None = None,
+    detail: str = "",
+    request=None,
+    username: str = "",
+) -> AuditEvent:
+    """Append one event. If this write fails, the surrounding transaction fails with it."""
+    if record is not None:
+        record_type = record._meta.label_lower
+        record_id = str(record.pk)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEvent.objects.create(
+        actor=actor if authenticated else None,
+        actor_username=(actor.get_username() if authenticated else username)[:150],
+        kind=kind,
+        record_type=record_type,
+        record_id=record_id,
+        changes=dict(changes or {}),
+        detail=detail[:500],
+        ip_address=request_ip(request),
+    )

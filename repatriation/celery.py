@@ -1,0 +1,12 @@
+"""The Celery application. Configuration lives in Django settings under the CELERY_ prefix."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repatriation.settings.local")
+
+app = Celery("repatriation")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.autodiscover_tasks(["repatriation.accounts", "repatriation.audit", "repatriation.operations"])

@@ -1,0 +1,216 @@
+"""The access policy: the one place that decides who sees whom, which fields, and what they may do.
+
+Pages, API, exports, reports and tasks all ask these functions; nothing else decides access.
+
+- Scope (which people) comes from the user's role: everyone, the people placed at the user's
+  own centres (a join through the centre's staff roster, a django-guardian object grant), the
+  people within the user's data-sharing agreements, or nobody.
+- Field groups come from the role, or for partner staff from their agreements.
+- Object grants exist only on scope-defining objects (centre, data-sharing agreement), never one
+  row per person, so a scope check is a join whatever the size of the registry.
+
+Superuser flags are deliberately ignored: access comes from roles alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from repatriation.accounts.models import AgreementGroupGrant, AgreementUserGrant, DataSharingAgreement
+from repatriation.accounts.roles import FieldGroup, Role, Scope
+from rehabilitation.models import Centre, CentreGroupGrant, CentreUserGrant, Placement
+from returnees.models import Returnee
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    REGISTER = "register"
+    EDIT = "edit"
+    CHANGE_STATUS = "change_status"
+    DECIDE_VERIFICATION = "decide_verification"
+    RECORD_MEDICAL = "record_medical"
+    RECORD_LEGAL = "record_legal"
+    RECORD_PROGRESS = "record_progress"
+    OVERRIDE_CAPACITY = "override_capacity"
+    VIEW_AUDIT = "view_audit"
+    VIEW_AGGREGATES = "view_aggregates"
+    SIGN_OFF_REPORT = "sign_off_report"
+    ADMINISTER = "administer"
+
+
+# Each action on a person needs this permission (from the user's role) and the person in scope.
+_PERSON_ACTIONS: dict[Action, str] = {
+    Action.VIEW: "returnees.view_returnee",
+    Action.EDIT: "returnees.change_returnee",
+    Action.CHANGE_STATUS: "returnees.change_status",
+    Action.DECIDE_VERIFICATION: "returnees.decide_verification",
+    Action.RECORD_MEDICAL: "returnees.record_medical",
+    Action.RECORD_LEGAL: "returnees.record_legal",
+    Action.RECORD_PROGRESS: "rehabilitation.record_progress",
+}
+# Actions that concern no particular person.
+_GLOBAL_ACTIONS: dict[Action, str] = {
+    Action.REGISTER: "returnees.add_returnee",
+    Action.VIEW_AUDIT: "audit.view_auditevent",
+    Action.VIEW_AGGREGATES: "reporting.view_aggregates",
+    Action.SIGN_OFF_REPORT: "reporting.sign_off_report",
+    Action.OVERRIDE_CAPACITY: "rehabilitation.override_capacity",
+    Action.ADMINISTER: "accounts.change_user",
+}
+
+# Order matters: the widest scope a user holds wins.
+_SCOPE_ORDER = (Scope.ALL, Scope.AGREEMENT, Scope.CENTRE, Scope.NONE)
+
+
+@dataclass(frozen=True)
+class Grants:
+    """Everything the policy knows about one user, read once per request."""
+
+    permissions: frozenset[str]
+    roles: frozenset[Role]
+    scope: Scope
+    field_groups: frozenset[FieldGroup]
+    agreement_ids: frozenset[int]
+
+
+def _role_permissions(user) -> tuple[frozenset[str], frozenset[Role]]:
+    from django.contrib.auth.models import Permission
+
+    roles = frozenset(
+        Role(name) for name in user.groups.values_list("name", flat=True) if name in Role.values
+    )
+    perms = frozenset(
+        f"{app_label}.{codename}"
+        for app_label, codename in Permission.objects.filter(group__user=user)
+        .values_list("content_type__app_label", "codename")
+        .distinct()
+    )
+    return perms, roles
+
+
+def _active_agreements(user) -> QuerySet[DataSharingAgreement]:
+    today = timezone.localdate()
+    granted = Q(Exists(AgreementUserGrant.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename="use_agreement"
+    ))) | Q(Exists(AgreementGroupGrant.objects.filter(
+        content_object=OuterRef("pk"), group__user=user, permission__codename="use_agreement"
+    )))
+    return DataSharingAgreement.objects.filter(granted, valid_from__lte=today, valid_until__gte=today)
+
+
+def grants_for(user) -> Grants:
+    """The user's grants, cached on the user object for the length of the request."""
+    cached = getattr(user, "_policy_grants", None)
+    if cached is not None:
+        return cached
+    if not (user and user.is_authenticated and user.is_active):
+        grants = Grants(frozenset(), frozenset(), Scope.NONE, frozenset(), frozenset())
+    else:
+        perms, roles = _role_permissions(user)
+        scope = next((s for s in _SCOPE_ORDER if f"accounts.scope_{s.value}" in perms), Scope.NONE)
+        groups = {FieldGroup(p.split("_", 1)[1]) for p in perms
+                  if p.startswith("accounts.fieldgroup_")}
+        agreement_ids: frozenset[int] = frozenset()
+        if scope == Scope.AGREEMENT:
+            agreements = list(_active_agreements(user).values_list("pk", "read_field_groups"))
+            agreement_ids = frozenset(pk for pk, _ in agreements)
+            for _pk, read_groups in agreements:
+                groups.update(FieldGroup(g) for g in read_groups if g in FieldGroup.values)
+        grants = Grants(perms, roles, scope, frozenset(groups), agreement_ids)
+    user._policy_grants = grants
+    return grants
+
+
+def has_role(user, role: Role) -> bool:
+    return role in grants_for(user).roles
+
+
+def field_groups_for(user) -> frozenset[FieldGroup]:
+    return grants_for(user).field_groups
+
+
+def may_see_field_group(user, group: FieldGroup) -> bool:
+    return group in grants_for(user).field_groups
+
+
+def sees_personal_data(user) -> bool:
+    """Anyone who can reach a person's record or the audit trail (which names people)."""
+    grants = grants_for(user)
+    return grants.scope != Scope.NONE or "audit.view_auditevent" in grants.permissions
+
+
+def user_centres(user) -> QuerySet[Centre]:
+    """Centres on whose staff roster the user stands (directly or through a group)."""
+    by_user = CentreUserGrant.objects.filter(
+        user=user, permission__codename="work_at_centre"
+    ).values("content_object_id")
+    by_group = CentreGroupGrant.objects.filter(
+        group__user=user, permission__codename="work_at_centre"
+    ).values("content_object_id")
+    return Centre.objects.filter(Q(pk__in=by_user) | Q(pk__in=by_group))
+
+
+def returnees_visible_to(user) -> QuerySet[Returnee]:
+    """Every selector of personal records starts here."""
+    grants = grants_for(user)
+    people = Returnee.objects.all()
+    if "returnees.view_returnee" not in grants.permissions:
+        return people.none()
+    if grants.scope == Scope.ALL:
+        return people
+    if grants.scope == Scope.CENTRE:
+        placed_here = Placement.objects.filter(
+            returnee=OuterRef("pk"), ended_on__isnull=True,
+            centre__in=user_centres(user).values("pk"),
+        )
+        return people.filter(Exists(placed_here))
+    if grants.scope == Scope.AGREEMENT and grants.agreement_ids:
+        from repatriation.operations.models import ManifestEntry
+
+        agreements = DataSharingAgreement.objects.filter(pk__in=grants.agreement_ids)
+        placed = Placement.objects.filter(
+            returnee=OuterRef("pk"), ended_on__isnull=True,
+            centre__in=agreements.values("centres"),
+        )
+        on_manifest = ManifestEntry.objects.filter(
+            returnee=OuterRef("pk"), operation__in=agreements.values("operations"),
+        )
+        return people.filter(Exists(placed) | Exists(on_manifest))
+    return people.none()
+
+
+def can(user, action: Action, record: Returnee | None = None) -> bool:
+    """May `user` do `action`, on `record` when the action concerns a person?"""
+    grants = grants_for(user)
+    if action in _GLOBAL_ACTIONS:
+        return _GLOBAL_ACTIONS[action] in grants.permissions
+    needed = _PERSON_ACTIONS[action]
+    if needed not in grants.permissions:
+        return False
+    if record is None:
+        return True
+    return returnees_visible_to(user).filter(pk=record.pk).exists()
+
+
+def returnee_get_for_user(user, pk, action: Action = Action.VIEW) -> Returnee:
+    """The one access helper for a person: 404 when out of scope or not allowed.
+
+    A person outside the user's scope answers 404, not 403: whether someone is in the
+    registry is itself sensitive.
+    """
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    needed = _PERSON_ACTIONS[action]
+    if needed not in grants_for(user).permissions:
+        raise Http404
+    returnee = returnees_visible_to(user).filter(pk=pk).first()
+    if returnee is None:
+        raise Http404
+    return returnee

@@ -1,0 +1,11 @@
+"""Test settings: the database from DATABASE_URL (PostgreSQL in CI), a fast password hasher."""
+
+from .base import *  # noqa: F403
+from .env import env_str
+
+SECRET_KEY = "test-only-" + "pW8sLq3nVz6rTc1xYk9mHb4jDf7gAe2uNo5iQ0"
+DEBUG = False
+# Argon2 is the production hasher (tested separately); tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "repatriation-test")
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

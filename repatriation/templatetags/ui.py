@@ -1,0 +1,20 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def bs_widget(field):
+    """Render a form field's widget with Bootstrap classes and its error state for screen readers."""
+    widget = field.field.widget
+    kind = getattr(widget, "input_type", "")
+    css = {"checkbox": "form-check-input", "select": "form-select"}.get(kind, "form-control")
+    if widget.__class__.__name__ in ("Select", "SelectMultiple"):
+        css = "form-select"
+    attrs = {"class": css + (" is-invalid" if field.errors else "")}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}_errors"
+    elif field.help_text:
+        attrs["aria-describedby"] = f"{field.auto_id}_help"
+    return field.as_widget(attrs=attrs)

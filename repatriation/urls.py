@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("repatriation.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("people/", include("returnees.urls")),
+    path("dashboard/", include("reporting.urls")),
+    path("audit/", include("repatriation.audit.urls")),
+    path("admin/", admin.site.urls),
+]
