@@ -14,7 +14,9 @@ class AccountsConfig(AppConfig):
         from .services import roles_sync
 
         def _sync(sender, **kwargs):
-            if sender.label == self.label:
+            # post_migrate fires once per app in INSTALLED_APPS order; by the last one every
+            # app's permissions exist.
+            if sender.label == list(self.apps.get_app_configs())[-1].label:
                 roles_sync()
 
         post_migrate.connect(_sync, dispatch_uid="accounts-roles-sync", weak=False)

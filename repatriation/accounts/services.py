@@ -20,14 +20,17 @@ def _permission(name: str) -> Permission:
 
 
 @transaction.atomic
-def roles_sync() -> dict[str, int]:
-    """Make every role's group hold exactly the permissions declared in roles.py."""
+def roles_sync() -> list[str]:
+    """Make every role's group hold exactly the permissions declared in roles.py.
+
+    Returns the declared permissions that do not exist (yet): empty once all apps migrated.
+    """
     # Custom permissions of the User model exist before its first migration ends.
     user_type = ContentType.objects.get_for_model(User)
     for codename, name in SCOPE_PERMISSIONS + FIELD_GROUP_PERMISSIONS:
         Permission.objects.get_or_create(content_type=user_type, codename=codename,
                                          defaults={"name": name})
-    counts = {}
+    missing = set()
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role.value)
         wanted = []
@@ -35,11 +38,9 @@ def roles_sync() -> dict[str, int]:
             try:
                 wanted.append(_permission(name))
             except Permission.DoesNotExist:
-                # The app declaring it has not migrated yet; the next post_migrate adds it.
-                continue
+                missing.add(name)
         group.permissions.set(wanted)
-        counts[role.value] = len(wanted)
-    return counts
+    return sorted(missing)
 
 
 @transaction.atomic

@@ -1,0 +1,310 @@
+"""Deterministic demo data: organisations, one user per role, centres, operations and families.
+
+Everything is generated from a seed; no real person is represented. Running it twice adds
+nothing the second time.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from anyascii import anyascii
+from django.db import transaction
+
+from repatriation import demo_names as names
+from repatriation.accounts.models import DataSharingAgreement, Organisation, User
+from repatriation.accounts.roles import Discipline, FieldGroup, Role
+from repatriation.accounts.services import agreement_grant, centre_staff_set, roles_sync
+from repatriation.operations.models import ManifestEntry, Operation
+from rehabilitation.models import Centre, Placement
+from returnees.models import CaseNumberCounter, CaseStatus, Household, Relationship, Returnee, Sex
+
+ANCHOR = date(2026, 11, 1)
+DEMO_PASSWORD = "Demo-pass-2026!"  # noqa: S105 - printed for the demo on purpose
+
+DEMO_USERS: list[tuple[str, Role, str, str, str]] = [
+    # username, role, first name, last name, discipline
+    ("admin", Role.ADMINISTRATOR, "Arman", "Seitkali", ""),
+    ("caseworker", Role.CASEWORKER, "Dana", "Abenova", ""),
+    ("caseworker2", Role.CASEWORKER, "Yerlan", "Mukashev", ""),
+    ("verifier", Role.VERIFICATION_OFFICER, "Saule", "Iskakova", ""),
+    ("medic", Role.MEDICAL_OFFICER, "Gulnara", "Tleubayeva", ""),
+    ("teacher", Role.CENTRE_STAFF, "Aizhan", "Kenzhebayeva", Discipline.TEACHER),
+    ("psychologist", Role.CENTRE_STAFF, "Madina", "Yesenova", Discipline.PSYCHOLOGIST),
+    ("legal", Role.LEGAL_OFFICER, "Timur", "Kassymov", ""),
+    ("manager", Role.PROGRAMME_MANAGER, "Asel", "Ospanova", ""),
+    ("ministry", Role.MINISTRY_OFFICIAL, "Serik", "Zhumabayev", ""),
+    ("partner", Role.PARTNER_AGENCY, "Olga", "Volkova", ""),
+    ("auditor", Role.AUDITOR, "Bauyrzhan", "Akhmetov", ""),
+]
+
+OPERATIONS = [
+    ("OP-2019-01", "Wave 1", "SY", date(2019, 1, 6), Operation.Status.COMPLETED),
+    ("OP-2019-05", "Wave 2", "SY", date(2019, 5, 9), Operation.Status.COMPLETED),
+    ("OP-2021-02", "Wave 3", "SY", date(2021, 2, 4), Operation.Status.COMPLETED),
+    ("OP-2023-06", "Wave 4", "IQ", date(2023, 6, 15), Operation.Status.COMPLETED),
+    ("OP-2026-11", "Wave 5", "SY", date(2026, 11, 20), Operation.Status.ACTIVE),
+]
+
+# Share of households in each status: most have come home and moved on.
+STATUS_WEIGHTS = {
+    CaseStatus.IDENTIFIED: 6, CaseStatus.VERIFYING: 7, CaseStatus.CLEARED: 4,
+    CaseStatus.NOT_ELIGIBLE: 2, CaseStatus.IN_TRANSIT: 2, CaseStatus.ARRIVED: 2,
+    CaseStatus.ADAPTATION: 5, CaseStatus.PLACED: 40, CaseStatus.REINTEGRATION: 20,
+    CaseStatus.CLOSED: 12,
+}
+RETURNED = {CaseStatus.IN_TRANSIT, CaseStatus.ARRIVED, CaseStatus.ADAPTATION, CaseStatus.PLACED,
+            CaseStatus.REINTEGRATION, CaseStatus.CLOSED}
+
+
+@dataclass
+class SeedResult:
+    created_people: int = 0
+    users: list[str] = field(default_factory=list)
+    skipped_people: bool = False
+
+
+def _organisations() -> dict[str, Organisation]:
+    specs = [
+        ("ministry", "Ministry of Social Protection (demo)", Organisation.Kind.MINISTRY),
+        ("operator", "Regional Rehabilitation Services (demo)", Organisation.Kind.CENTRE_OPERATOR),
+        ("ngo", "Family Support Network (demo)", Organisation.Kind.NGO),
+        ("agency", "International Child Protection Agency (demo)", Organisation.Kind.INTERNATIONAL),
+    ]
+    return {key: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+            for key, name, kind in specs}
+
+
+def _centres(operator: Organisation, people: int) -> list[Centre]:
+    capacity = max(40, int(people * 0.5 / len(names.CENTRES) * 1.3))
+    return [
+        Centre.objects.get_or_create(
+            name=name, defaults={"region": region, "operator": operator, "capacity": capacity}
+        )[0]
+        for region, name in names.CENTRES
+    ]
+
+
+def _users(orgs: dict[str, Organisation]) -> list[User]:
+    from django.contrib.auth.models import Group
+
+    org_for = {Role.CENTRE_STAFF: "operator", Role.PARTNER_AGENCY: "agency"}
+    users = []
+    for username, role, first, last, discipline in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "discipline": discipline,
+                      "organisation": orgs[org_for.get(role, "ministry")],
+                      "email": f"{username}@example.org"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.set([Group.objects.get(name=role.value)])
+        users.append(user)
+    return users
+
+
+@dataclass
+class _Person:
+    name: str
+    latin: str
+    sex: str
+    dob: date
+    estimated: bool
+    place: str
+    flags: dict = field(default_factory=dict)
+
+
+class _Generator:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+
+    def adult_woman(self) -> tuple[_Person, str]:
+        """A woman and the family name her children take."""
+        rng = self.rng
+        if rng.random() < 0.7:
+            given = rng.choice(names.KAZAKH_WOMEN)
+            surname = rng.choice(names.KAZAKH_SURNAMES_M)
+            family = names.feminine(surname)
+            if rng.random() < 0.25:
+                family = names.kazakh_patronymic(rng.choice(names.KAZAKH_MEN), True)
+        else:
+            given = rng.choice(names.RUSSIAN_WOMEN)
+            surname = rng.choice(names.RUSSIAN_SURNAMES_M)
+            family = names.feminine(surname)
+        age = rng.randint(21, 48)
+        dob = ANCHOR - timedelta(days=age * 365 + rng.randint(0, 364))
+        full = f"{given} {family}"
+        return _Person(full, anyascii(full), Sex.FEMALE, dob, rng.random() < 0.05,
+                       rng.choice(names.BIRTH_PLACES_HOME),
+                       {"is_pregnant": rng.random() < 0.05, "is_injured": rng.random() < 0.04}), surname
+
+    def adult_man(self) -> _Person:
+        rng = self.rng
+        given = rng.choice(names.KAZAKH_MEN + names.RUSSIAN_MEN)
+        surname = rng.choice(names.KAZAKH_SURNAMES_M + names.RUSSIAN_SURNAMES_M)
+        dob = ANCHOR - timedelta(days=rng.randint(22, 55) * 365 + rng.randint(0, 364))
+        full = f"{given} {surname}"
+        return _Person(full, anyascii(full), Sex.MALE, dob, False,
+                       rng.choice(names.BIRTH_PLACES_HOME), {"is_injured": rng.random() < 0.1})
+
+    def child(self, surname: str, oldest_dob: date) -> _Person:
+        rng = self.rng
+        sex = rng.choice([Sex.FEMALE, Sex.MALE])
+        earliest = max(oldest_dob + timedelta(days=17 * 365), ANCHOR - timedelta(days=17 * 365))
+        span = max((ANCHOR - timedelta(days=200) - earliest).days, 1)
+        dob = earliest + timedelta(days=rng.randint(0, span))
+        abroad = dob.year >= 2013
+        family = names.feminine(surname) if sex == Sex.FEMALE else surname
+        if abroad and rng.random() < 0.5:
+            # Recorded in the camp by given name alone, in Arabic script.
+            full, latin = rng.choice(names.ARABIC_GIRLS if sex == Sex.FEMALE else names.ARABIC_BOYS)
+            place = rng.choice(names.BIRTH_PLACES_ABROAD)
+            return _Person(full, latin, sex, dob, rng.random() < 0.35, place,
+                           {"has_disability": rng.random() < 0.03})
+        else:
+            pool = (names.CYRILLIC_GIRLS_ARABIC + names.KAZAKH_WOMEN if sex == Sex.FEMALE
+                    else names.CYRILLIC_BOYS_ARABIC + names.KAZAKH_MEN)
+            full = f"{rng.choice(pool)} {family}"
+        place = rng.choice(names.BIRTH_PLACES_ABROAD if abroad else names.BIRTH_PLACES_HOME)
+        return _Person(full, anyascii(full), sex, dob, abroad and rng.random() < 0.35, place,
+                       {"has_disability": rng.random() < 0.03, "is_injured": rng.random() < 0.03})
+
+
+def _phone(rng: random.Random) -> str:
+    return f"+7 7{rng.randint(0, 9)}{rng.randint(0, 9)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+
+
+@transaction.atomic
+def demo_seed(*, returnees: int, seed: int) -> SeedResult:
+    """Create the demo world. People are generated only into an empty registry."""
+    roles_sync()
+    result = SeedResult()
+    orgs = _organisations()
+    centres = _centres(orgs["operator"], returnees)
+    users = _users(orgs)
+    by_name = {u.username: u for u in users}
+    centre_staff_set(actor=None, centre=centres[0], users=[by_name["teacher"], by_name["psychologist"]])
+    operations = [
+        Operation.objects.get_or_create(
+            code=code, defaults={"name": name, "origin_country": country,
+                                 "planned_departure": day, "status": status})[0]
+        for code, name, country, day, status in OPERATIONS
+    ]
+    agreement, created = DataSharingAgreement.objects.get_or_create(
+        organisation=orgs["agency"], title="Education support (demo)",
+        defaults={"valid_from": date(2024, 1, 1), "valid_until": date(2030, 12, 31),
+                  "read_field_groups": [FieldGroup.IDENTITY, FieldGroup.EDUCATION],
+                  "write_field_groups": [FieldGroup.EDUCATION]},
+    )
+    if created:
+        agreement.centres.set(centres[:3])
+        agreement.operations.set(operations[-1:])
+        agreement_grant(actor=None, agreement=agreement, user=by_name["partner"])
+    result.users = [u.username for u in users]
+    if Returnee.objects.exists():
+        result.skipped_people = True
+        return result
+    caseworkers = [by_name["caseworker"], by_name["caseworker2"]]
+    result.created_people = _people(random.Random(seed), returnees, centres, operations, caseworkers)
+    return result
+
+
+def _people(rng: random.Random, target: int, centres: list[Centre],
+            operations: list[Operation], caseworkers: list[User]) -> int:
+    gen = _Generator(rng)
+    statuses = list(STATUS_WEIGHTS)
+    weights = list(STATUS_WEIGHTS.values())
+    counters: dict[int, int] = {}
+    people: list[Returnee] = []
+    households: list[Household] = []
+    family_links: list[tuple[int, int, str]] = []  # indexes into people, kind of relative
+    placements: list[tuple[int, int, str, date]] = []  # person index, centre index, kind, start
+    manifest: list[tuple[int, int]] = []  # person index, operation index
+
+    def add(person: _Person, household_index: int, status: str, year: int, extra: dict) -> int:
+        counters[year] = counters.get(year, 0) + 1
+        people.append(Returnee(
+            case_number=f"KZ-{year}-{counters[year]:06d}", primary_name=person.name,
+            name_latin=person.latin, sex=person.sex, date_of_birth=person.dob,
+            date_of_birth_estimated=person.estimated, place_of_birth=person.place,
+            status=status, assigned_caseworker=caseworkers[household_index % len(caseworkers)],
+            **person.flags, **extra,
+        ))
+        people[-1]._household_index = household_index
+        return len(people) - 1
+
+    while len(people) < target:
+        h = len(households)
+        households.append(Household(reference=f"HH-{h + 1:06d}"))
+        status = rng.choices(statuses, weights)[0]
+        op_index = _operation_for(rng, status, len(operations))
+        year = operations[op_index].planned_departure.year if status in RETURNED else rng.choice(
+            [2024, 2025, 2026])
+        members: list[int] = []
+        kind = rng.random()
+        if kind < 0.08:  # orphaned siblings, found without a parent
+            surname = rng.choice(names.KAZAKH_SURNAMES_M)
+            anchor = ANCHOR - timedelta(days=38 * 365)
+            for _ in range(rng.randint(1, 3)):
+                child = gen.child(surname, anchor)
+                members.append(add(child, h, status, year,
+                                   {"is_orphan": True, "is_unaccompanied": True}))
+            for a in members:
+                for b in members:
+                    if a != b:
+                        family_links.append((a, b, Relationship.Kind.SIBLING))
+        elif kind < 0.13:  # a man alone
+            members.append(add(gen.adult_man(), h, status, year, {"phone": _phone(rng)}))
+        else:  # a mother and her children
+            mother, surname = gen.adult_woman()
+            m = add(mother, h, status, year, {"phone": _phone(rng)})
+            members.append(m)
+            for _ in range(rng.choice([0, 1, 2, 2, 3, 3, 4, 5, 6])):
+                c = add(gen.child(surname, mother.dob), h, status, year, {})
+                members.append(c)
+                family_links.append((c, m, Relationship.Kind.MOTHER))
+                family_links.append((m, c, Relationship.Kind.CHILD))
+        if status in RETURNED:
+            for i in members:
+                manifest.append((i, op_index))
+        if status in (CaseStatus.ADAPTATION, CaseStatus.PLACED):
+            centre_index = rng.randrange(len(centres))
+            kind_ = (Placement.Kind.ADAPTATION if status == CaseStatus.ADAPTATION
+                     else rng.choice([Placement.Kind.RESIDENTIAL, Placement.Kind.DAY_PROGRAMME]))
+            start = ANCHOR - timedelta(days=rng.randint(1, 25 if kind_ == "adaptation" else 600))
+            for i in members:
+                placements.append((i, centre_index, kind_, start))
+
+    del people[target:]  # the last household may overshoot; keep exactly `target`
+    Household.objects.bulk_create(households, batch_size=5000)
+    for person in people:
+        person.household = households[person._household_index]
+    Returnee.objects.bulk_create(people, batch_size=5000)
+    Relationship.objects.bulk_create(
+        [Relationship(person=people[a], relative=people[b], kind=k)
+         for a, b, k in family_links if a < target and b < target], batch_size=5000)
+    Placement.objects.bulk_create(
+        [Placement(returnee=people[i], centre=centres[c], kind=k, started_on=s)
+         for i, c, k, s in placements if i < target], batch_size=5000)
+    ManifestEntry.objects.bulk_create(
+        [ManifestEntry(returnee=people[i], operation=operations[o]) for i, o in manifest
+         if i < target], batch_size=5000)
+    final: dict[int, int] = {}
+    for person in people:
+        year = int(person.case_number[3:7])
+        final[year] = max(final.get(year, 0), int(person.case_number[-6:]))
+    for year, last in final.items():
+        CaseNumberCounter.objects.update_or_create(prefix="KZ", year=year,
+                                                   defaults={"last_value": last})
+    return len(people)
+
+
+def _operation_for(rng: random.Random, status: str, count: int) -> int:
+    """People in transit or just arrived are on the active wave; the rest on past ones."""
+    if status in (CaseStatus.IN_TRANSIT, CaseStatus.ARRIVED, CaseStatus.ADAPTATION):
+        return count - 1
+    return rng.randrange(count - 1)
