@@ -1,0 +1,115 @@
+"""Standing fixtures: one user per role, an outsider with no role, and people in and out of scope.
+
+World used by the access tests:
+- centre A and centre B; `person_a` placed at A, `person_b` placed at B;
+- `person_unplaced`: registered, not placed, on no operation;
+- `person_on_operation`: on operation X's manifest, not placed;
+- the centre-staff user works at centre A; the partner's agreement covers centre A and
+  operation X with field groups identity and education.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+from guardian.shortcuts import assign_perm
+
+from repatriation.accounts.roles import Discipline, Role
+from tests.factories import (
+    AgreementFactory,
+    CentreFactory,
+    ManifestEntryFactory,
+    OperationFactory,
+    OrganisationFactory,
+    PlacementFactory,
+    ReturneeFactory,
+    UserFactory,
+)
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# beside it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a skipped test is a failure: every check must run."""
+    if os.environ.get("REQUIRE_NO_SKIPS") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"REQUIRE_NO_SKIPS: {len(skipped)} test(s) skipped", red=True)
+        session.exitstatus = 1
+
+
+@pytest.fixture
+def centre_a(db):
+    return CentreFactory(name="Centre A")
+
+
+@pytest.fixture
+def centre_b(db):
+    return CentreFactory(name="Centre B")
+
+
+@pytest.fixture
+def operation_x(db):
+    return OperationFactory(code="OP-X")
+
+
+@pytest.fixture
+def person_a(centre_a):
+    return PlacementFactory(centre=centre_a, returnee=ReturneeFactory(primary_name="Динара Ахметова")).returnee
+
+
+@pytest.fixture
+def person_b(centre_b):
+    return PlacementFactory(centre=centre_b, returnee=ReturneeFactory(primary_name="Анна Петрова")).returnee
+
+
+@pytest.fixture
+def person_unplaced(db):
+    return ReturneeFactory(primary_name="عائشة", name_latin="Aisha", status="verifying")
+
+
+@pytest.fixture
+def person_on_operation(operation_x):
+    return ManifestEntryFactory(
+        operation=operation_x,
+        returnee=ReturneeFactory(primary_name="Юсуф Касымов", status="in_transit"),
+    ).returnee
+
+
+@pytest.fixture
+def users(db, centre_a, operation_x):
+    """One user per role, keyed by role, plus "outsider": active, signed in, no role."""
+    ministry = OrganisationFactory(name="Ministry")
+    made = {role: UserFactory(username=role.value, role=role, organisation=ministry) for role in Role}
+    staff = made[Role.CENTRE_STAFF]
+    staff.discipline = Discipline.TEACHER
+    staff.save()
+    assign_perm("rehabilitation.work_at_centre", staff, centre_a)
+    agreement = AgreementFactory()
+    agreement.centres.add(centre_a)
+    agreement.operations.add(operation_x)
+    assign_perm("accounts.use_agreement", made[Role.PARTNER_AGENCY], agreement)
+    made["outsider"] = UserFactory(username="outsider", organisation=ministry)
+    return made
+
+
+@pytest.fixture
+def world(users, person_a, person_b, person_unplaced, person_on_operation):
+    return {
+        "users": users,
+        "person_a": person_a,
+        "person_b": person_b,
+        "person_unplaced": person_unplaced,
+        "person_on_operation": person_on_operation,
+    }
+
+
+@pytest.fixture
+def is_postgresql():
+    return connection.vendor == "postgresql"

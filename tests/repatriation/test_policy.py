@@ -1,0 +1,183 @@
+"""The role-by-scope matrix: every role against every kind of record, in and out of scope."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from repatriation import policy
+from repatriation.accounts.roles import FieldGroup, Role, Scope
+from repatriation.policy import Action
+
+ALL_PEOPLE = {"person_a", "person_b", "person_unplaced", "person_on_operation"}
+# Which people each role may open; every other person must answer 404.
+VISIBLE = {
+    Role.ADMINISTRATOR: ALL_PEOPLE,
+    Role.CASEWORKER: ALL_PEOPLE,
+    Role.VERIFICATION_OFFICER: ALL_PEOPLE,
+    Role.MEDICAL_OFFICER: ALL_PEOPLE,
+    Role.LEGAL_OFFICER: ALL_PEOPLE,
+    Role.PROGRAMME_MANAGER: ALL_PEOPLE,
+    Role.CENTRE_STAFF: {"person_a"},
+    Role.PARTNER_AGENCY: {"person_a", "person_on_operation"},
+    Role.MINISTRY_OFFICIAL: set(),
+    Role.AUDITOR: set(),
+    "outsider": set(),
+}
+# Pages that are not about one person: who gets 200; everyone else 404.
+PAGES = {
+    "returnees:list": {r for r, people in VISIBLE.items() if people},
+    "reporting:dashboard": {Role.MINISTRY_OFFICIAL, Role.PROGRAMME_MANAGER},
+    "audit:event_list": {Role.AUDITOR},
+}
+
+
+def test_matrix_covers_every_role():
+    assert set(VISIBLE) == set(Role) | {"outsider"}
+
+
+@pytest.mark.parametrize("role", list(VISIBLE), ids=str)
+@pytest.mark.parametrize("person", sorted(ALL_PEOPLE))
+def test_person_page_in_and_out_of_scope(client, world, role, person):
+    client.force_login(world["users"][role])
+    response = client.get(reverse("returnees:detail", args=[world[person].pk]))
+    expected = 200 if person in VISIBLE[role] else 404
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("role", list(VISIBLE), ids=str)
+def test_person_list_shows_only_scope(client, world, role):
+    client.force_login(world["users"][role])
+    response = client.get(reverse("returnees:list"))
+    if not VISIBLE[role]:
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200
+    body = response.content.decode()
+    for person in ALL_PEOPLE:
+        assert (world[person].case_number in body) == (person in VISIBLE[role]), person
+
+
+@pytest.mark.parametrize("role", list(VISIBLE), ids=str)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_pages_by_role(client, world, role, page):
+    client.force_login(world["users"][role])
+    response = client.get(reverse(page))
+    assert response.status_code == (200 if role in PAGES[page] else 404)
+
+
+@pytest.mark.parametrize("role", list(VISIBLE), ids=str)
+def test_admin_only_for_administrators(client, world, role):
+    client.force_login(world["users"][role])
+    response = client.get(reverse("admin:accounts_user_changelist"))
+    if role == Role.ADMINISTRATOR:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert reverse("admin:login") in response["Location"]
+
+
+def test_anonymous_is_sent_to_login(client, world):
+    for url in [reverse("returnees:detail", args=[world["person_a"].pk]),
+                reverse("returnees:list"), reverse("audit:event_list"), reverse("home")]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_unknown_person_is_404_even_for_full_scope(client, world):
+    client.force_login(world["users"][Role.CASEWORKER])
+    assert client.get(reverse("returnees:detail", args=[987654321])).status_code == 404
+
+
+@pytest.mark.parametrize(("role", "sections"), [
+    (Role.CASEWORKER, {"contact", "family"}),
+    (Role.CENTRE_STAFF, {"family"}),
+    (Role.PARTNER_AGENCY, set()),
+    (Role.MEDICAL_OFFICER, set()),
+])
+def test_field_groups_decide_sections(client, world, role, sections):
+    client.force_login(world["users"][role])
+    body = client.get(reverse("returnees:detail", args=[world["person_a"].pk])).content.decode()
+    for section in ("contact", "family"):
+        assert (f'data-section="{section}"' in body) == (section in sections), section
+    assert ("+7 701 555 12 34" in body) == ("contact" in sections)
+
+
+def test_partner_field_groups_come_from_agreement(world):
+    partner = world["users"][Role.PARTNER_AGENCY]
+    assert policy.field_groups_for(partner) == {FieldGroup.IDENTITY, FieldGroup.EDUCATION}
+    assert policy.grants_for(partner).scope == Scope.AGREEMENT
+
+
+def test_expired_agreement_grants_nothing(client, world):
+    partner = world["users"][Role.PARTNER_AGENCY]
+    from repatriation.accounts.models import DataSharingAgreement
+
+    DataSharingAgreement.objects.update(valid_until=date(2025, 1, 1))
+    client.force_login(partner)
+    assert client.get(reverse("returnees:detail", args=[world["person_a"].pk])).status_code == 404
+    assert policy.field_groups_for(type(partner).objects.get(pk=partner.pk)) == frozenset()
+
+
+def test_ended_placement_takes_person_out_of_centre_scope(client, world):
+    placement = world["person_a"].placements.get()
+    placement.ended_on = date(2026, 6, 1)
+    placement.save()
+    client.force_login(world["users"][Role.CENTRE_STAFF])
+    assert client.get(reverse("returnees:detail", args=[world["person_a"].pk])).status_code == 404
+
+
+def test_superuser_flag_grants_nothing_by_itself(client, world):
+    outsider = world["users"]["outsider"]
+    outsider.is_superuser = True
+    outsider.is_staff = True
+    outsider.save()
+    client.force_login(outsider)
+    assert client.get(reverse("returnees:detail", args=[world["person_a"].pk])).status_code == 404
+    assert policy.field_groups_for(outsider) == frozenset()
+
+
+def test_inactive_user_has_no_grants(world):
+    caseworker = world["users"][Role.CASEWORKER]
+    caseworker.is_active = False
+    assert not policy.can(caseworker, Action.VIEW, world["person_a"])
+
+
+@pytest.mark.parametrize(("role", "action", "allowed"), [
+    (Role.CASEWORKER, Action.CHANGE_STATUS, True),
+    (Role.CASEWORKER, Action.DECIDE_VERIFICATION, False),
+    (Role.VERIFICATION_OFFICER, Action.DECIDE_VERIFICATION, True),
+    (Role.VERIFICATION_OFFICER, Action.CHANGE_STATUS, False),
+    (Role.MEDICAL_OFFICER, Action.RECORD_MEDICAL, True),
+    (Role.CASEWORKER, Action.RECORD_MEDICAL, False),
+    (Role.LEGAL_OFFICER, Action.RECORD_LEGAL, True),
+    (Role.CENTRE_STAFF, Action.RECORD_LEGAL, False),
+    (Role.CENTRE_STAFF, Action.RECORD_PROGRESS, True),
+    (Role.ADMINISTRATOR, Action.RECORD_PROGRESS, False),
+])
+def test_actions_on_a_person_in_scope(world, role, action, allowed):
+    assert policy.can(world["users"][role], action, world["person_a"]) is allowed
+
+
+def test_action_needs_scope_too(world):
+    staff = world["users"][Role.CENTRE_STAFF]
+    assert policy.can(staff, Action.RECORD_PROGRESS, world["person_a"])
+    assert not policy.can(staff, Action.RECORD_PROGRESS, world["person_b"])
+
+
+def test_medical_field_group_only_for_medical_officers(world):
+    holders = {role for role in Role if FieldGroup.MEDICAL in policy.field_groups_for(world["users"][role])}
+    assert holders == {Role.MEDICAL_OFFICER}
+
+
+def test_legal_field_group_only_for_legal_officers_and_managers(world):
+    holders = {role for role in Role if FieldGroup.LEGAL in policy.field_groups_for(world["users"][role])}
+    assert holders == {Role.LEGAL_OFFICER, Role.PROGRAMME_MANAGER}
+
+
+def test_centre_scope_is_one_query_whatever_the_size(world, django_assert_num_queries):
+    staff = world["users"][Role.CENTRE_STAFF]
+    policy.grants_for(staff)
+    with django_assert_num_queries(1):
+        list(policy.returnees_visible_to(staff))
