@@ -39,9 +39,11 @@ def login_locked_out(request, original_response=None, credentials=None):
     """The same answer for every username, existing or not: no hint either way."""
     from django.contrib.auth.forms import AuthenticationForm
 
-    form = AuthenticationForm(request)
-    form.add_error(None, _("Too many failed sign-in attempts. Try again in 30 minutes."))
-    return render(request, "accounts/login.html", {"form": form}, status=429)
+    context = {
+        "form": AuthenticationForm(request),
+        "locked_out": _("Too many failed sign-in attempts. Try again in 30 minutes."),
+    }
+    return render(request, "accounts/login.html", context, status=429)
 
 
 def _safe_next(request) -> str:
@@ -66,14 +68,19 @@ def two_factor(request):
             device = TOTPDevice.objects.create(user=request.user, name="default", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Too many wrong codes. Wait a few seconds and try again."))
+        elif device.verify_token(form.cleaned_data["token"]):
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
             otp_login(request, device)
             messages.success(request, _("Two-factor authentication passed."))
             return redirect(_safe_next(request))
-        form.add_error("token", _("That code is not valid. Check your device's clock and try again."))
+        else:
+            form.add_error("token",
+                           _("That code is not valid. Check your device's clock and try again."))
     context = {"form": form, "setting_up": setting_up, "next": _safe_next(request)}
     if setting_up:
         context["qr_data_uri"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
