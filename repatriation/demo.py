@@ -240,7 +240,8 @@ def _people(rng: random.Random, target: int, centres: list[Centre],
     while len(people) < target:
         h = len(households)
         households.append(Household(reference=f"HH-{h + 1:06d}"))
-        status = rng.choices(statuses, weights)[0]
+        # The first households take each status in turn, so even a small demo shows them all.
+        status = statuses[h] if h < len(statuses) else rng.choices(statuses, weights)[0]
         op_index = _operation_for(rng, status, len(operations))
         year = operations[op_index].planned_departure.year if status in RETURNED else rng.choice(
             [2024, 2025, 2026])
