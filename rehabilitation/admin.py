@@ -12,7 +12,8 @@ from .models import Centre, CentreUserGrant
 
 class CentreForm(forms.ModelForm):
     staff = forms.ModelMultipleChoiceField(
-        label=_("staff roster"), required=False,
+        label=_("staff roster"),
+        required=False,
         queryset=User.objects.filter(groups__name=Role.CENTRE_STAFF.value, is_active=True),
         widget=forms.CheckboxSelectMultiple,
     )
@@ -25,8 +26,9 @@ class CentreForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["staff"] = list(
-                CentreUserGrant.objects.filter(content_object=self.instance)
-                .values_list("user_id", flat=True)
+                CentreUserGrant.objects.filter(content_object=self.instance).values_list(
+                    "user_id", flat=True
+                )
             )
 
 
@@ -39,8 +41,9 @@ class CentreAdmin(AuditedModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        centre_staff_set(actor=request.user, centre=form.instance,
-                         users=list(form.cleaned_data["staff"]))
+        centre_staff_set(
+            actor=request.user, centre=form.instance, users=list(form.cleaned_data["staff"])
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

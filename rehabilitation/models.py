@@ -7,7 +7,9 @@ class Centre(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     region = models.CharField(_("region"), max_length=100)
     operator = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="centres",
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="centres",
         verbose_name=_("operator organisation"),
     )
     capacity = models.PositiveIntegerField(_("capacity"))
@@ -57,15 +59,23 @@ class Placement(models.Model):
         verbose_name_plural = _("placements")
         constraints = [
             models.UniqueConstraint(
-                fields=["returnee"], condition=models.Q(ended_on__isnull=True),
+                fields=["returnee"],
+                condition=models.Q(ended_on__isnull=True),
                 name="placement_one_active_per_person",
             ),
             models.CheckConstraint(
-                condition=models.Q(ended_on__isnull=True) | models.Q(ended_on__gte=models.F("started_on")),
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
                 name="placement_ends_after_start",
             ),
         ]
         indexes = [
-            models.Index(fields=["centre", "returnee"], condition=models.Q(ended_on__isnull=True),
-                         name="placement_active_centre_idx"),
+            models.Index(
+                fields=["centre", "returnee"],
+                condition=models.Q(ended_on__isnull=True),
+                name="placement_active_centre_idx",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.returnee_id} @ {self.centre_id} ({self.kind})"

@@ -35,19 +35,33 @@ class AuditedModelAdmin(admin.ModelAdmin):
             fields=form.changed_data,
         )
         audit_record(
-            actor=request.user, kind=AuditKind.UPDATE if change else AuditKind.CREATE,
-            record=form.instance, changes=changes, request=request, detail="admin",
+            actor=request.user,
+            kind=AuditKind.UPDATE if change else AuditKind.CREATE,
+            record=form.instance,
+            changes=changes,
+            request=request,
+            detail="admin",
         )
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(actor=request.user, kind=AuditKind.DELETE, record=obj,
-                         request=request, detail="admin")
+            audit_record(
+                actor=request.user,
+                kind=AuditKind.DELETE,
+                record=obj,
+                request=request,
+                detail="admin",
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             for obj in queryset:
-                audit_record(actor=request.user, kind=AuditKind.DELETE, record=obj,
-                             request=request, detail="admin")
+                audit_record(
+                    actor=request.user,
+                    kind=AuditKind.DELETE,
+                    record=obj,
+                    request=request,
+                    detail="admin",
+                )
             super().delete_queryset(request, queryset)

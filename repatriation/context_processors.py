@@ -19,4 +19,7 @@ def navigation(request):
         items.append(("audit", _("Audit log"), reverse("audit:event_list")))
     if policy.can(user, Action.ADMINISTER):
         items.append(("admin", _("Configuration"), reverse("admin:index")))
-    return {"nav_items": items, "user_roles": sorted(r.label for r in policy.grants_for(user).roles)}
+    return {
+        "nav_items": items,
+        "user_roles": sorted(r.label for r in policy.grants_for(user).roles),
+    }

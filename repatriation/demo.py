@@ -13,12 +13,12 @@ from datetime import date, timedelta
 from anyascii import anyascii
 from django.db import transaction
 
+from rehabilitation.models import Centre, Placement
 from repatriation import demo_names as names
 from repatriation.accounts.models import DataSharingAgreement, Organisation, User
 from repatriation.accounts.roles import Discipline, FieldGroup, Role
 from repatriation.accounts.services import agreement_grant, centre_staff_set, roles_sync
 from repatriation.operations.models import ManifestEntry, Operation
-from rehabilitation.models import Centre, Placement
 from returnees.models import CaseNumberCounter, CaseStatus, Household, Relationship, Returnee, Sex
 
 ANCHOR = date(2026, 11, 1)
@@ -50,13 +50,25 @@ OPERATIONS = [
 
 # Share of households in each status: most have come home and moved on.
 STATUS_WEIGHTS = {
-    CaseStatus.IDENTIFIED: 6, CaseStatus.VERIFYING: 7, CaseStatus.CLEARED: 4,
-    CaseStatus.NOT_ELIGIBLE: 2, CaseStatus.IN_TRANSIT: 2, CaseStatus.ARRIVED: 2,
-    CaseStatus.ADAPTATION: 5, CaseStatus.PLACED: 40, CaseStatus.REINTEGRATION: 20,
+    CaseStatus.IDENTIFIED: 6,
+    CaseStatus.VERIFYING: 7,
+    CaseStatus.CLEARED: 4,
+    CaseStatus.NOT_ELIGIBLE: 2,
+    CaseStatus.IN_TRANSIT: 2,
+    CaseStatus.ARRIVED: 2,
+    CaseStatus.ADAPTATION: 5,
+    CaseStatus.PLACED: 40,
+    CaseStatus.REINTEGRATION: 20,
     CaseStatus.CLOSED: 12,
 }
-RETURNED = {CaseStatus.IN_TRANSIT, CaseStatus.ARRIVED, CaseStatus.ADAPTATION, CaseStatus.PLACED,
-            CaseStatus.REINTEGRATION, CaseStatus.CLOSED}
+RETURNED = {
+    CaseStatus.IN_TRANSIT,
+    CaseStatus.ARRIVED,
+    CaseStatus.ADAPTATION,
+    CaseStatus.PLACED,
+    CaseStatus.REINTEGRATION,
+    CaseStatus.CLOSED,
+}
 
 
 @dataclass
@@ -73,8 +85,10 @@ def _organisations() -> dict[str, Organisation]:
         ("ngo", "Family Support Network (demo)", Organisation.Kind.NGO),
         ("agency", "International Child Protection Agency (demo)", Organisation.Kind.INTERNATIONAL),
     ]
-    return {key: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
-            for key, name, kind in specs}
+    return {
+        key: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+        for key, name, kind in specs
+    }
 
 
 def _centres(operator: Organisation, people: int) -> list[Centre]:
@@ -95,9 +109,13 @@ def _users(orgs: dict[str, Organisation]) -> list[User]:
     for username, role, first, last, discipline in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last, "discipline": discipline,
-                      "organisation": orgs[org_for.get(role, "ministry")],
-                      "email": f"{username}@example.org"},
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "discipline": discipline,
+                "organisation": orgs[org_for.get(role, "ministry")],
+                "email": f"{username}@example.org",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
@@ -138,9 +156,15 @@ class _Generator:
         age = rng.randint(21, 48)
         dob = ANCHOR - timedelta(days=age * 365 + rng.randint(0, 364))
         full = f"{given} {family}"
-        return _Person(full, anyascii(full), Sex.FEMALE, dob, rng.random() < 0.05,
-                       rng.choice(names.BIRTH_PLACES_HOME),
-                       {"is_pregnant": rng.random() < 0.05, "is_injured": rng.random() < 0.04}), surname
+        return _Person(
+            full,
+            anyascii(full),
+            Sex.FEMALE,
+            dob,
+            rng.random() < 0.05,
+            rng.choice(names.BIRTH_PLACES_HOME),
+            {"is_pregnant": rng.random() < 0.05, "is_injured": rng.random() < 0.04},
+        ), surname
 
     def adult_man(self) -> _Person:
         rng = self.rng
@@ -148,8 +172,15 @@ class _Generator:
         surname = rng.choice(names.KAZAKH_SURNAMES_M + names.RUSSIAN_SURNAMES_M)
         dob = ANCHOR - timedelta(days=rng.randint(22, 55) * 365 + rng.randint(0, 364))
         full = f"{given} {surname}"
-        return _Person(full, anyascii(full), Sex.MALE, dob, False,
-                       rng.choice(names.BIRTH_PLACES_HOME), {"is_injured": rng.random() < 0.1})
+        return _Person(
+            full,
+            anyascii(full),
+            Sex.MALE,
+            dob,
+            False,
+            rng.choice(names.BIRTH_PLACES_HOME),
+            {"is_injured": rng.random() < 0.1},
+        )
 
     def child(self, surname: str, oldest_dob: date) -> _Person:
         rng = self.rng
@@ -163,19 +194,37 @@ class _Generator:
             # Recorded in the camp by given name alone, in Arabic script.
             full, latin = rng.choice(names.ARABIC_GIRLS if sex == Sex.FEMALE else names.ARABIC_BOYS)
             place = rng.choice(names.BIRTH_PLACES_ABROAD)
-            return _Person(full, latin, sex, dob, rng.random() < 0.35, place,
-                           {"has_disability": rng.random() < 0.03})
+            return _Person(
+                full,
+                latin,
+                sex,
+                dob,
+                rng.random() < 0.35,
+                place,
+                {"has_disability": rng.random() < 0.03},
+            )
         else:
-            pool = (names.CYRILLIC_GIRLS_ARABIC + names.KAZAKH_WOMEN if sex == Sex.FEMALE
-                    else names.CYRILLIC_BOYS_ARABIC + names.KAZAKH_MEN)
+            pool = (
+                names.CYRILLIC_GIRLS_ARABIC + names.KAZAKH_WOMEN
+                if sex == Sex.FEMALE
+                else names.CYRILLIC_BOYS_ARABIC + names.KAZAKH_MEN
+            )
             full = f"{rng.choice(pool)} {family}"
         place = rng.choice(names.BIRTH_PLACES_ABROAD if abroad else names.BIRTH_PLACES_HOME)
-        return _Person(full, anyascii(full), sex, dob, abroad and rng.random() < 0.35, place,
-                       {"has_disability": rng.random() < 0.03, "is_injured": rng.random() < 0.03})
+        return _Person(
+            full,
+            anyascii(full),
+            sex,
+            dob,
+            abroad and rng.random() < 0.35,
+            place,
+            {"has_disability": rng.random() < 0.03, "is_injured": rng.random() < 0.03},
+        )
 
 
 def _phone(rng: random.Random) -> str:
-    return f"+7 7{rng.randint(0, 9)}{rng.randint(0, 9)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+    digits = [rng.randint(0, 9) for _ in range(9)]
+    return "+7 7{}{} {}{}{} {}{} {}{}".format(*digits)
 
 
 @transaction.atomic
@@ -187,18 +236,30 @@ def demo_seed(*, returnees: int, seed: int) -> SeedResult:
     centres = _centres(orgs["operator"], returnees)
     users = _users(orgs)
     by_name = {u.username: u for u in users}
-    centre_staff_set(actor=None, centre=centres[0], users=[by_name["teacher"], by_name["psychologist"]])
+    centre_staff_set(
+        actor=None, centre=centres[0], users=[by_name["teacher"], by_name["psychologist"]]
+    )
     operations = [
         Operation.objects.get_or_create(
-            code=code, defaults={"name": name, "origin_country": country,
-                                 "planned_departure": day, "status": status})[0]
+            code=code,
+            defaults={
+                "name": name,
+                "origin_country": country,
+                "planned_departure": day,
+                "status": status,
+            },
+        )[0]
         for code, name, country, day, status in OPERATIONS
     ]
     agreement, created = DataSharingAgreement.objects.get_or_create(
-        organisation=orgs["agency"], title="Education support (demo)",
-        defaults={"valid_from": date(2024, 1, 1), "valid_until": date(2030, 12, 31),
-                  "read_field_groups": [FieldGroup.IDENTITY, FieldGroup.EDUCATION],
-                  "write_field_groups": [FieldGroup.EDUCATION]},
+        organisation=orgs["agency"],
+        title="Education support (demo)",
+        defaults={
+            "valid_from": date(2024, 1, 1),
+            "valid_until": date(2030, 12, 31),
+            "read_field_groups": [FieldGroup.IDENTITY, FieldGroup.EDUCATION],
+            "write_field_groups": [FieldGroup.EDUCATION],
+        },
     )
     if created:
         agreement.centres.set(centres[:3])
@@ -209,12 +270,19 @@ def demo_seed(*, returnees: int, seed: int) -> SeedResult:
         result.skipped_people = True
         return result
     caseworkers = [by_name["caseworker"], by_name["caseworker2"]]
-    result.created_people = _people(random.Random(seed), returnees, centres, operations, caseworkers)
+    result.created_people = _people(
+        random.Random(seed), returnees, centres, operations, caseworkers
+    )
     return result
 
 
-def _people(rng: random.Random, target: int, centres: list[Centre],
-            operations: list[Operation], caseworkers: list[User]) -> int:
+def _people(
+    rng: random.Random,
+    target: int,
+    centres: list[Centre],
+    operations: list[Operation],
+    caseworkers: list[User],
+) -> int:
     gen = _Generator(rng)
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
@@ -227,13 +295,21 @@ def _people(rng: random.Random, target: int, centres: list[Centre],
 
     def add(person: _Person, household_index: int, status: str, year: int, extra: dict) -> int:
         counters[year] = counters.get(year, 0) + 1
-        people.append(Returnee(
-            case_number=f"KZ-{year}-{counters[year]:06d}", primary_name=person.name,
-            name_latin=person.latin, sex=person.sex, date_of_birth=person.dob,
-            date_of_birth_estimated=person.estimated, place_of_birth=person.place,
-            status=status, assigned_caseworker=caseworkers[household_index % len(caseworkers)],
-            **person.flags, **extra,
-        ))
+        people.append(
+            Returnee(
+                case_number=f"KZ-{year}-{counters[year]:06d}",
+                primary_name=person.name,
+                name_latin=person.latin,
+                sex=person.sex,
+                date_of_birth=person.dob,
+                date_of_birth_estimated=person.estimated,
+                place_of_birth=person.place,
+                status=status,
+                assigned_caseworker=caseworkers[household_index % len(caseworkers)],
+                **person.flags,
+                **extra,
+            )
+        )
         people[-1]._household_index = household_index
         return len(people) - 1
 
@@ -243,8 +319,11 @@ def _people(rng: random.Random, target: int, centres: list[Centre],
         # The first households take each status in turn, so even a small demo shows them all.
         status = statuses[h] if h < len(statuses) else rng.choices(statuses, weights)[0]
         op_index = _operation_for(rng, status, len(operations))
-        year = operations[op_index].planned_departure.year if status in RETURNED else rng.choice(
-            [2024, 2025, 2026])
+        year = (
+            operations[op_index].planned_departure.year
+            if status in RETURNED
+            else rng.choice([2024, 2025, 2026])
+        )
         members: list[int] = []
         kind = rng.random()
         if kind < 0.08:  # orphaned siblings, found without a parent
@@ -252,8 +331,9 @@ def _people(rng: random.Random, target: int, centres: list[Centre],
             anchor = ANCHOR - timedelta(days=38 * 365)
             for _ in range(rng.randint(1, 3)):
                 child = gen.child(surname, anchor)
-                members.append(add(child, h, status, year,
-                                   {"is_orphan": True, "is_unaccompanied": True}))
+                members.append(
+                    add(child, h, status, year, {"is_orphan": True, "is_unaccompanied": True})
+                )
             for a in members:
                 for b in members:
                     if a != b:
@@ -274,8 +354,11 @@ def _people(rng: random.Random, target: int, centres: list[Centre],
                 manifest.append((i, op_index))
         if status in (CaseStatus.ADAPTATION, CaseStatus.PLACED):
             centre_index = rng.randrange(len(centres))
-            kind_ = (Placement.Kind.ADAPTATION if status == CaseStatus.ADAPTATION
-                     else rng.choice([Placement.Kind.RESIDENTIAL, Placement.Kind.DAY_PROGRAMME]))
+            kind_ = (
+                Placement.Kind.ADAPTATION
+                if status == CaseStatus.ADAPTATION
+                else rng.choice([Placement.Kind.RESIDENTIAL, Placement.Kind.DAY_PROGRAMME])
+            )
             start = ANCHOR - timedelta(days=rng.randint(1, 25 if kind_ == "adaptation" else 600))
             for i in members:
                 placements.append((i, centre_index, kind_, start))
@@ -286,21 +369,37 @@ def _people(rng: random.Random, target: int, centres: list[Centre],
         person.household = households[person._household_index]
     Returnee.objects.bulk_create(people, batch_size=5000)
     Relationship.objects.bulk_create(
-        [Relationship(person=people[a], relative=people[b], kind=k)
-         for a, b, k in family_links if a < target and b < target], batch_size=5000)
+        [
+            Relationship(person=people[a], relative=people[b], kind=k)
+            for a, b, k in family_links
+            if a < target and b < target
+        ],
+        batch_size=5000,
+    )
     Placement.objects.bulk_create(
-        [Placement(returnee=people[i], centre=centres[c], kind=k, started_on=s)
-         for i, c, k, s in placements if i < target], batch_size=5000)
+        [
+            Placement(returnee=people[i], centre=centres[c], kind=k, started_on=s)
+            for i, c, k, s in placements
+            if i < target
+        ],
+        batch_size=5000,
+    )
     ManifestEntry.objects.bulk_create(
-        [ManifestEntry(returnee=people[i], operation=operations[o]) for i, o in manifest
-         if i < target], batch_size=5000)
+        [
+            ManifestEntry(returnee=people[i], operation=operations[o])
+            for i, o in manifest
+            if i < target
+        ],
+        batch_size=5000,
+    )
     final: dict[int, int] = {}
     for person in people:
         year = int(person.case_number[3:7])
         final[year] = max(final.get(year, 0), int(person.case_number[-6:]))
     for year, last in final.items():
-        CaseNumberCounter.objects.update_or_create(prefix="KZ", year=year,
-                                                   defaults={"last_value": last})
+        CaseNumberCounter.objects.update_or_create(
+            prefix="KZ", year=year, defaults={"last_value": last}
+        )
     return len(people)
 
 

@@ -21,9 +21,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from repatriation.accounts.models import AgreementGroupGrant, AgreementUserGrant, DataSharingAgreement
-from repatriation.accounts.roles import FieldGroup, Role, Scope
 from rehabilitation.models import Centre, CentreGroupGrant, CentreUserGrant, Placement
+from repatriation.accounts.models import (
+    AgreementGroupGrant,
+    AgreementUserGrant,
+    DataSharingAgreement,
+)
+from repatriation.accounts.roles import FieldGroup, Role, Scope
 from returnees.models import Returnee
 
 
@@ -95,12 +99,24 @@ def _role_permissions(user) -> tuple[frozenset[str], frozenset[Role]]:
 
 def _active_agreements(user) -> QuerySet[DataSharingAgreement]:
     today = timezone.localdate()
-    granted = Q(Exists(AgreementUserGrant.objects.filter(
-        content_object=OuterRef("pk"), user=user, permission__codename="use_agreement"
-    ))) | Q(Exists(AgreementGroupGrant.objects.filter(
-        content_object=OuterRef("pk"), group__user=user, permission__codename="use_agreement"
-    )))
-    return DataSharingAgreement.objects.filter(granted, valid_from__lte=today, valid_until__gte=today)
+    granted = Q(
+        Exists(
+            AgreementUserGrant.objects.filter(
+                content_object=OuterRef("pk"), user=user, permission__codename="use_agreement"
+            )
+        )
+    ) | Q(
+        Exists(
+            AgreementGroupGrant.objects.filter(
+                content_object=OuterRef("pk"),
+                group__user=user,
+                permission__codename="use_agreement",
+            )
+        )
+    )
+    return DataSharingAgreement.objects.filter(
+        granted, valid_from__lte=today, valid_until__gte=today
+    )
 
 
 def grants_for(user) -> Grants:
@@ -113,8 +129,9 @@ def grants_for(user) -> Grants:
     else:
         perms, roles = _role_permissions(user)
         scope = next((s for s in _SCOPE_ORDER if f"accounts.scope_{s.value}" in perms), Scope.NONE)
-        groups = {FieldGroup(p.split("_", 1)[1]) for p in perms
-                  if p.startswith("accounts.fieldgroup_")}
+        groups = {
+            FieldGroup(p.split("_", 1)[1]) for p in perms if p.startswith("accounts.fieldgroup_")
+        }
         agreement_ids: frozenset[int] = frozenset()
         if scope == Scope.AGREEMENT:
             agreements = list(_active_agreements(user).values_list("pk", "read_field_groups"))
@@ -165,7 +182,8 @@ def returnees_visible_to(user) -> QuerySet[Returnee]:
         return people
     if grants.scope == Scope.CENTRE:
         placed_here = Placement.objects.filter(
-            returnee=OuterRef("pk"), ended_on__isnull=True,
+            returnee=OuterRef("pk"),
+            ended_on__isnull=True,
             centre__in=user_centres(user).values("pk"),
         )
         return people.filter(Exists(placed_here))
@@ -174,11 +192,13 @@ def returnees_visible_to(user) -> QuerySet[Returnee]:
 
         agreements = DataSharingAgreement.objects.filter(pk__in=grants.agreement_ids)
         placed = Placement.objects.filter(
-            returnee=OuterRef("pk"), ended_on__isnull=True,
+            returnee=OuterRef("pk"),
+            ended_on__isnull=True,
             centre__in=agreements.values("centres"),
         )
         on_manifest = ManifestEntry.objects.filter(
-            returnee=OuterRef("pk"), operation__in=agreements.values("operations"),
+            returnee=OuterRef("pk"),
+            operation__in=agreements.values("operations"),
         )
         return people.filter(Exists(placed) | Exists(on_manifest))
     return people.none()

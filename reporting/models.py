@@ -15,8 +15,9 @@ class ReportRun(models.Model):
     kind = models.CharField(_("kind"), max_length=40)
     period = models.DateField(_("month"), help_text=_("First day of the month reported on."))
     audience = models.CharField(_("audience"), max_length=40)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -31,3 +32,6 @@ class ReportRun(models.Model):
             ("view_aggregates", "See aggregate dashboards and reports"),
             ("sign_off_report", "Mark a published report as signed off"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period:%Y-%m} {self.audience}"

@@ -16,5 +16,6 @@ def dashboard(request):
         raise Http404
     counts = status_counts()
     rows = [(CaseStatus(value).label, counts[value]) for value in CaseStatus.values]
-    return render(request, "reporting/dashboard.html",
-                  {"rows": rows, "total": sum(counts.values())})
+    return render(
+        request, "reporting/dashboard.html", {"rows": rows, "total": sum(counts.values())}
+    )

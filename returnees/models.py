@@ -47,6 +47,9 @@ class CaseNumberCounter(models.Model):
             models.UniqueConstraint(fields=["prefix", "year"], name="case_number_counter_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_value}"
+
 
 class Returnee(models.Model):
     case_number = models.CharField(_("case number"), max_length=20, unique=True)
@@ -63,7 +66,11 @@ class Returnee(models.Model):
         _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.IDENTIFIED
     )
     household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="members",
+        Household,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
         verbose_name=_("household"),
     )
     is_unaccompanied = models.BooleanField(_("unaccompanied"), default=False)
@@ -74,8 +81,12 @@ class Returnee(models.Model):
     has_disability = models.BooleanField(_("disability"), default=False)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     assigned_caseworker = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="assigned_returnees", verbose_name=_("assigned caseworker"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_returnees",
+        verbose_name=_("assigned caseworker"),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -112,12 +123,22 @@ class Relationship(models.Model):
 
     person = models.ForeignKey(Returnee, on_delete=models.PROTECT, related_name="relationships")
     relative = models.ForeignKey(Returnee, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("relationship"), max_length=20, choices=Kind.choices,
-                            help_text=_("What the relative is to the person."))
+    kind = models.CharField(
+        _("relationship"),
+        max_length=20,
+        choices=Kind.choices,
+        help_text=_("What the relative is to the person."),
+    )
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["person", "relative", "kind"], name="relationship_unique"),
-            models.CheckConstraint(condition=~models.Q(person=models.F("relative")),
-                                   name="relationship_not_self"),
+            models.UniqueConstraint(
+                fields=["person", "relative", "kind"], name="relationship_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("relative")), name="relationship_not_self"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.relative_id} is {self.kind} of {self.person_id}"

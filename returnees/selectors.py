@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 
-from repatriation import policy
 from rehabilitation.models import Placement
+from repatriation import policy
 
 from .models import CaseStatus, Relationship, Returnee
 
@@ -22,16 +22,19 @@ class ReturneePage:
     next_before: int | None
 
 
-def returnee_list(*, user, filters: ReturneeFilters, before: int | None = None,
-                  size: int = 50) -> ReturneePage:
+def returnee_list(
+    *, user, filters: ReturneeFilters, before: int | None = None, size: int = 50
+) -> ReturneePage:
     """Newest first, keyset-paginated by id so a page costs the same at any depth."""
     people: QuerySet[Returnee] = policy.returnees_visible_to(user)
     if filters.status:
         people = people.filter(status=filters.status)
     if filters.query:
         q = filters.query.strip()
-        people = people.filter(case_number__iexact=q) if q.upper().startswith("KZ-") else (
-            people.filter(primary_name__icontains=q) | people.filter(name_latin__icontains=q)
+        people = (
+            people.filter(case_number__iexact=q)
+            if q.upper().startswith("KZ-")
+            else (people.filter(primary_name__icontains=q) | people.filter(name_latin__icontains=q))
         )
     if before is not None:
         people = people.filter(pk__lt=before)

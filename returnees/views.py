@@ -24,8 +24,9 @@ def returnee_index(request):
         page = returnee_list(user=request.user, filters=filters, before=data.get("before"))
     query = request.GET.copy()
     query.pop("before", None)
-    return render(request, "returnees/list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "returnees/list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
 
 
 @login_required
@@ -33,7 +34,11 @@ def returnee_page(request, pk):
     returnee = returnee_detail(returnee=policy.returnee_get_for_user(request.user, pk))
     audit_record(actor=request.user, kind=AuditKind.READ, record=returnee, request=request)
     groups = policy.field_groups_for(request.user)
-    return render(request, "returnees/detail.html", {
-        "person": returnee,
-        "sees": {group.value: group in groups for group in FieldGroup},
-    })
+    return render(
+        request,
+        "returnees/detail.html",
+        {
+            "person": returnee,
+            "sees": {group.value: group in groups for group in FieldGroup},
+        },
+    )

@@ -61,12 +61,16 @@ def operation_x(db):
 
 @pytest.fixture
 def person_a(centre_a):
-    return PlacementFactory(centre=centre_a, returnee=ReturneeFactory(primary_name="Динара Ахметова")).returnee
+    return PlacementFactory(
+        centre=centre_a, returnee=ReturneeFactory(primary_name="Динара Ахметова")
+    ).returnee
 
 
 @pytest.fixture
 def person_b(centre_b):
-    return PlacementFactory(centre=centre_b, returnee=ReturneeFactory(primary_name="Анна Петрова")).returnee
+    return PlacementFactory(
+        centre=centre_b, returnee=ReturneeFactory(primary_name="Анна Петрова")
+    ).returnee
 
 
 @pytest.fixture
@@ -86,7 +90,9 @@ def person_on_operation(operation_x):
 def users(db, centre_a, operation_x):
     """One user per role, keyed by role, plus "outsider": active, signed in, no role."""
     ministry = OrganisationFactory(name="Ministry")
-    made = {role: UserFactory(username=role.value, role=role, organisation=ministry) for role in Role}
+    made = {
+        role: UserFactory(username=role.value, role=role, organisation=ministry) for role in Role
+    }
     staff = made[Role.CENTRE_STAFF]
     staff.discipline = Discipline.TEACHER
     staff.save()

@@ -25,13 +25,14 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     list_select_related = ["organisation"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Person"), {"fields": ("first_name", "last_name", "email", "organisation", "discipline")}),
+        (
+            _("Person"),
+            {"fields": ("first_name", "last_name", "email", "organisation", "discipline")},
+        ),
         (_("Roles"), {"fields": ("is_active", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = (
-        (None, {"fields": ("username", "organisation", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"fields": ("username", "organisation", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
@@ -40,17 +41,31 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
 class AgreementForm(forms.ModelForm):
     read_field_groups = forms.MultipleChoiceField(
-        label=_("field groups readable"), choices=FieldGroup.choices, required=False,
+        label=_("field groups readable"),
+        choices=FieldGroup.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     write_field_groups = forms.MultipleChoiceField(
-        label=_("field groups writable"), choices=FieldGroup.choices, required=False,
+        label=_("field groups writable"),
+        choices=FieldGroup.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = DataSharingAgreement
-        fields = "__all__"
+        fields = [
+            "organisation",
+            "title",
+            "centres",
+            "operations",
+            "read_field_groups",
+            "write_field_groups",
+            "valid_from",
+            "valid_until",
+            "allowed_addresses",
+        ]
 
 
 @admin.register(DataSharingAgreement)

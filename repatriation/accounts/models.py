@@ -35,7 +35,10 @@ class User(AbstractUser):
         Organisation, on_delete=models.PROTECT, related_name="users", verbose_name=_("organisation")
     )
     discipline = models.CharField(
-        _("discipline"), max_length=20, choices=Discipline.choices, blank=True,
+        _("discipline"),
+        max_length=20,
+        choices=Discipline.choices,
+        blank=True,
         help_text=_("For centre staff: decides which confidential session notes they may read."),
     )
 
@@ -52,7 +55,9 @@ class DataSharingAgreement(models.Model):
     """What a partner organisation may see: centres and/or operations, and field groups."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="agreements",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="agreements",
         verbose_name=_("partner organisation"),
     )
     title = models.CharField(_("title"), max_length=200)
@@ -67,7 +72,9 @@ class DataSharingAgreement(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     allowed_addresses = models.JSONField(
-        _("allowed client addresses"), default=list, blank=True,
+        _("allowed client addresses"),
+        default=list,
+        blank=True,
         help_text=_("IP addresses or networks in CIDR form; empty allows any."),
     )
 
@@ -93,9 +100,13 @@ class DataSharingAgreement(models.Model):
         for name in ("read_field_groups", "write_field_groups"):
             unknown = set(getattr(self, name) or []) - known
             if unknown:
-                raise ValidationError({name: _("Unknown field groups: %s") % ", ".join(sorted(unknown))})
+                raise ValidationError(
+                    {name: _("Unknown field groups: %s") % ", ".join(sorted(unknown))}
+                )
         if not set(self.write_field_groups or []) <= set(self.read_field_groups or []):
-            raise ValidationError({"write_field_groups": _("A writable group must also be readable.")})
+            raise ValidationError(
+                {"write_field_groups": _("A writable group must also be readable.")}
+            )
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day <= self.valid_until

@@ -28,8 +28,9 @@ def roles_sync() -> list[str]:
     # Custom permissions of the User model exist before its first migration ends.
     user_type = ContentType.objects.get_for_model(User)
     for codename, name in SCOPE_PERMISSIONS + FIELD_GROUP_PERMISSIONS:
-        Permission.objects.get_or_create(content_type=user_type, codename=codename,
-                                         defaults={"name": name})
+        Permission.objects.get_or_create(
+            content_type=user_type, codename=codename, defaults={"name": name}
+        )
     missing = set()
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role.value)
@@ -44,19 +45,39 @@ def roles_sync() -> list[str]:
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, password: str, organisation: Organisation,
-                roles: list[Role], email: str = "", first_name: str = "", last_name: str = "",
-                discipline: str = "") -> User:
-    user = User(username=username, email=email, first_name=first_name, last_name=last_name,
-                organisation=organisation, discipline=discipline)
+def user_create(
+    *,
+    actor,
+    username: str,
+    password: str,
+    organisation: Organisation,
+    roles: list[Role],
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    discipline: str = "",
+) -> User:
+    user = User(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        organisation=organisation,
+        discipline=discipline,
+    )
     user.set_password(password)
     user.full_clean()
     user.save()
     user.groups.set(Group.objects.filter(name__in=[r.value for r in roles]))
     audit_record(
-        actor=actor, kind=AuditKind.CREATE, record=user,
-        changes={"username": [None, username], "organisation": [None, organisation.pk],
-                 "roles": [None, sorted(r.value for r in roles)]},
+        actor=actor,
+        kind=AuditKind.CREATE,
+        record=user,
+        changes={
+            "username": [None, username],
+            "organisation": [None, organisation.pk],
+            "roles": [None, sorted(r.value for r in roles)],
+        },
     )
     return user
 
@@ -67,8 +88,9 @@ def centre_staff_set(*, actor, centre, users) -> None:
     from rehabilitation.models import CentreUserGrant
 
     current = set(
-        CentreUserGrant.objects.filter(content_object=centre, permission__codename="work_at_centre")
-        .values_list("user_id", flat=True)
+        CentreUserGrant.objects.filter(
+            content_object=centre, permission__codename="work_at_centre"
+        ).values_list("user_id", flat=True)
     )
     wanted = {user.pk for user in users}
     for user in users:
@@ -77,15 +99,24 @@ def centre_staff_set(*, actor, centre, users) -> None:
     for user in User.objects.filter(pk__in=current - wanted):
         remove_perm("rehabilitation.work_at_centre", user, centre)
     if current != wanted:
-        audit_record(actor=actor, kind=AuditKind.GRANT, record=centre,
-                     changes={"staff": [sorted(current), sorted(wanted)]})
+        audit_record(
+            actor=actor,
+            kind=AuditKind.GRANT,
+            record=centre,
+            changes={"staff": [sorted(current), sorted(wanted)]},
+        )
 
 
 @transaction.atomic
 def agreement_grant(*, actor, agreement: DataSharingAgreement, user: User) -> None:
     assign_perm("accounts.use_agreement", user, agreement)
-    audit_record(actor=actor, kind=AuditKind.GRANT, record=agreement,
-                 changes={"users": [None, [str(user.pk)]]}, detail="use_agreement")
+    audit_record(
+        actor=actor,
+        kind=AuditKind.GRANT,
+        record=agreement,
+        changes={"users": [None, [str(user.pk)]]},
+        detail="use_agreement",
+    )
 
 
 def sessions_clear_expired() -> int:

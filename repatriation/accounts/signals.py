@@ -21,8 +21,13 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 
 @receiver(user_locked_out, dispatch_uid="audit-locked-out")
 def _locked_out(sender, request, username, ip_address, **kwargs):
-    audit_record(actor=None, kind=AuditKind.LOGIN_FAILED, request=request,
-                 username=username or "", detail="locked out")
+    audit_record(
+        actor=None,
+        kind=AuditKind.LOGIN_FAILED,
+        request=request,
+        username=username or "",
+        detail="locked out",
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="audit-logout")

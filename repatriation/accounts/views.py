@@ -30,8 +30,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         with transaction.atomic():
             response = super().form_valid(form)
-            audit_record(actor=self.request.user, kind=AuditKind.UPDATE, record=self.request.user,
-                         changes={"password": ["***", "***"]}, request=self.request)
+            audit_record(
+                actor=self.request.user,
+                kind=AuditKind.UPDATE,
+                record=self.request.user,
+                changes={"password": ["***", "***"]},
+                request=self.request,
+            )
         return response
 
 
@@ -48,8 +53,9 @@ def login_locked_out(request, original_response=None, credentials=None):
 
 def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return settings.LOGIN_REDIRECT_URL
 
@@ -79,8 +85,9 @@ def two_factor(request):
             messages.success(request, _("Two-factor authentication passed."))
             return redirect(_safe_next(request))
         else:
-            form.add_error("token",
-                           _("That code is not valid. Check your device's clock and try again."))
+            form.add_error(
+                "token", _("That code is not valid. Check your device's clock and try again.")
+            )
     context = {"form": form, "setting_up": setting_up, "next": _safe_next(request)}
     if setting_up:
         context["qr_data_uri"] = segno.make(device.config_url, error="m").svg_data_uri(scale=5)

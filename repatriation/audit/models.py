@@ -35,8 +35,12 @@ class AuditEvent(models.Model):
 
     occurred_at = models.DateTimeField(_("time"), default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("user"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     actor_username = models.CharField(_("username"), max_length=150, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=AuditKind.choices)

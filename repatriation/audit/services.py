@@ -21,8 +21,9 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def audit_changes(*, before: Mapping[str, Any], after: Mapping[str, Any],
-                  fields: Iterable[str] | None = None) -> dict[str, list]:
+def audit_changes(
+    *, before: Mapping[str, Any], after: Mapping[str, Any], fields: Iterable[str] | None = None
+) -> dict[str, list]:
     """The fields whose values differ, as {field: [old, new]}, with secrets masked."""
     names = fields if fields is not None else sorted(set(before) | set(after))
     changes: dict[str, list] = {}

@@ -20,9 +20,14 @@ def event_list(request):
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}
         filters = AuditFilters(**{k: v for k, v in data.items() if k != "before" and v})
-        page = audit_event_page(user=request.user, filters=filters, before=data.get("before"),
-                                size=settings.AUDIT_PAGE_SIZE)
+        page = audit_event_page(
+            user=request.user,
+            filters=filters,
+            before=data.get("before"),
+            size=settings.AUDIT_PAGE_SIZE,
+        )
     query = request.GET.copy()
     query.pop("before", None)
-    return render(request, "audit/event_list.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(
+        request, "audit/event_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )

@@ -36,8 +36,9 @@ class Operation(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)
     origin_country = models.CharField(_("origin country"), max_length=2)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.PLANNING)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNING
+    )
     planned_departure = models.DateField(_("planned departure"), null=True, blank=True)
 
     class Meta:
@@ -61,3 +62,6 @@ class ManifestEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["operation", "returnee"], name="manifest_entry_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.operation_id}/{self.returnee_id}"

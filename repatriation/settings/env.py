@@ -25,7 +25,9 @@ def _read(name: str, default, parse: Callable):
     try:
         return parse(raw)
     except (TypeError, ValueError) as exc:
-        raise ImproperlyConfigured(f"Environment variable {name}={raw!r} is invalid: {exc}") from exc
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={raw!r} is invalid: {exc}"
+        ) from exc
 
 
 def env_str(name: str, default=_MISSING) -> str:

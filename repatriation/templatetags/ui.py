@@ -5,7 +5,7 @@ register = template.Library()
 
 @register.simple_tag
 def bs_widget(field):
-    """Render a form field's widget with Bootstrap classes and its error state for screen readers."""
+    """A field's widget with Bootstrap classes and its error state for screen readers."""
     widget = field.field.widget
     kind = getattr(widget, "input_type", "")
     css = {"checkbox": "form-check-input", "select": "form-select"}.get(kind, "form-control")

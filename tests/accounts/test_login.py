@@ -38,13 +38,16 @@ def test_login_page_renders_with_labels(client, db):
 def test_login_success_and_failure_are_audited(client, users):
     response = _login(client, "caseworker", PASSWORD)
     assert response.status_code == 302
-    assert AuditEvent.objects.filter(kind=AuditKind.LOGIN, actor=users[Role.CASEWORKER]).count() == 1
+    assert (
+        AuditEvent.objects.filter(kind=AuditKind.LOGIN, actor=users[Role.CASEWORKER]).count() == 1
+    )
     client.logout()
     response = _login(client, "caseworker", "wrong-password-123")
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
     failed = AuditEvent.objects.get(kind=AuditKind.LOGIN_FAILED)
-    assert failed.actor is None and failed.actor_username == "caseworker"
+    assert failed.actor is None
+    assert failed.actor_username == "caseworker"
     assert "wrong-password" not in str(failed.changes) + failed.detail
 
 
@@ -77,16 +80,21 @@ def test_lockout_response_is_identical_for_existing_and_unknown_usernames(client
     assert strip(bodies[0][1]) == strip(bodies[1][1])
 
 
-@pytest.mark.parametrize(("password", "message"), [
-    ("Sh0rt-pass", "too short"),
-    ("password1234", "too common"),
-    ("83749201938475", "entirely numeric"),
-])
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("Sh0rt-pass", "too short"),
+        ("password1234", "too common"),
+        ("83749201938475", "entirely numeric"),
+    ],
+)
 def test_weak_new_passwords_are_refused(client, users, password, message):
     user = users[Role.CASEWORKER]
     client.force_login(user)
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": PASSWORD, "new_password1": password, "new_password2": password})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": password, "new_password2": password},
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     user.refresh_from_db()
@@ -97,8 +105,10 @@ def test_password_change_is_audited_without_the_password(client, users):
     user = users[Role.CASEWORKER]
     client.force_login(user)
     new = "a-much-better-passphrase-42"
-    response = client.post(reverse("accounts:password_change"), {
-        "old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new)
@@ -129,9 +139,12 @@ def test_idle_session_expires(client, users):
     # Each request pushes expiry 30 minutes ahead; an idle one expires.
     session = Session.objects.get(session_key=client.session.session_key)
     assert (session.expire_date - timezone.now()).total_seconds() > 29 * 60
-    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    Session.objects.filter(pk=session.pk).update(
+        expire_date=timezone.now() - timezone.timedelta(seconds=1)
+    )
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
 
 
 @override_settings(REQUIRE_2FA=True)
@@ -151,13 +164,18 @@ def test_two_factor_set_up_then_required(client, users):
     assert not device.confirmed
     assert client.post(reverse("accounts:two_factor"), {"token": "12ab"}).status_code == 200
     # A wrong code throttles further tries for a moment.
-    assert "Too many wrong codes" in client.post(
-        reverse("accounts:two_factor"), {"token": "111111"}).content.decode()
+    assert (
+        "Too many wrong codes"
+        in client.post(reverse("accounts:two_factor"), {"token": "111111"}).content.decode()
+    )
     device.throttle_reset()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    ok = client.post(reverse("accounts:two_factor"), {"token": f"{totp.token():06d}",
-                                                      "next": reverse("returnees:list")})
-    assert ok.status_code == 302 and ok["Location"] == reverse("returnees:list")
+    ok = client.post(
+        reverse("accounts:two_factor"),
+        {"token": f"{totp.token():06d}", "next": reverse("returnees:list")},
+    )
+    assert ok.status_code == 302
+    assert ok["Location"] == reverse("returnees:list")
     device.refresh_from_db()
     assert device.confirmed
     assert client.get(reverse("returnees:list")).status_code == 200
@@ -184,6 +202,8 @@ def test_two_factor_next_cannot_leave_the_site(client, users):
     client.force_login(user)
     device = TOTPDevice.objects.create(user=user, name="d", confirmed=True)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    response = client.post(reverse("accounts:two_factor"),
-                           {"token": f"{totp.token():06d}", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("accounts:two_factor"),
+        {"token": f"{totp.token():06d}", "next": "https://evil.example/"},
+    )
     assert response["Location"] == reverse("home")

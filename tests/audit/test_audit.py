@@ -19,15 +19,23 @@ def event(db):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_auditevent SET actor_username = 'forged' WHERE id = %s",
-    "DELETE FROM audit_auditevent WHERE id = %s",
-])
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditevent SET actor_username = 'forged' WHERE id = %s",
+        "DELETE FROM audit_auditevent WHERE id = %s",
+    ],
+)
 def test_database_refuses_update_and_delete(statement):
     event = audit_record(actor=None, kind=AuditKind.LOGIN_FAILED, username="someone")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), \
-            connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute(statement, [event.pk])
     event_after = AuditEvent.objects.get(pk=event.pk)
     assert event_after.actor_username == "someone"
@@ -55,14 +63,21 @@ def test_failed_audit_write_fails_the_change(users, monkeypatch):
 
     monkeypatch.setattr(AuditEvent.objects, "create", refuse)
     with pytest.raises(DatabaseError):
-        user_create(actor=users[Role.ADMINISTRATOR], username="ghost", password="x-long-passphrase-1",
-                    organisation=users[Role.ADMINISTRATOR].organisation, roles=[Role.CASEWORKER])
+        user_create(
+            actor=users[Role.ADMINISTRATOR],
+            username="ghost",
+            password="x-long-passphrase-1",
+            organisation=users[Role.ADMINISTRATOR].organisation,
+            roles=[Role.CASEWORKER],
+        )
     assert not User.objects.filter(username="ghost").exists()
 
 
 def test_changes_mask_secrets():
-    changes = audit_changes(before={"name": "a", "password": "old", "token": "t1"},
-                            after={"name": "b", "password": "new", "token": "t2"})
+    changes = audit_changes(
+        before={"name": "a", "password": "old", "token": "t1"},
+        after={"name": "b", "password": "new", "token": "t2"},
+    )
     assert changes == {"name": ["a", "b"], "password": ["***", "***"], "token": ["***", "***"]}
 
 
@@ -70,11 +85,14 @@ def test_admin_change_is_audited_with_old_and_new_values(client, users):
     admin = users[Role.ADMINISTRATOR]
     client.force_login(admin)
     org = Organisation.objects.create(name="Old name", kind=Organisation.Kind.NGO)
-    response = client.post(reverse("admin:accounts_organisation_change", args=[org.pk]),
-                           {"name": "New name", "kind": "ngo", "country": "KZ"})
+    response = client.post(
+        reverse("admin:accounts_organisation_change", args=[org.pk]),
+        {"name": "New name", "kind": "ngo", "country": "KZ"},
+    )
     assert response.status_code == 302
     event = AuditEvent.objects.get(record_type="accounts.organisation", record_id=str(org.pk))
-    assert event.kind == AuditKind.UPDATE and event.actor == admin
+    assert event.kind == AuditKind.UPDATE
+    assert event.actor == admin
     assert event.changes == {"name": ["Old name", "New name"]}
 
 
@@ -82,9 +100,16 @@ def test_admin_user_creation_never_logs_the_password(client, users):
     client.force_login(users[Role.ADMINISTRATOR])
     org = Organisation.objects.create(name="NGO", kind=Organisation.Kind.NGO)
     secret = "a-secret-passphrase-77"
-    response = client.post(reverse("admin:accounts_user_add"), {
-        "username": "newcomer", "organisation": org.pk, "password1": secret,
-        "password2": secret, "usable_password": "true"})
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "username": "newcomer",
+            "organisation": org.pk,
+            "password1": secret,
+            "password2": secret,
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     event = AuditEvent.objects.get(kind=AuditKind.CREATE, record_type="accounts.user")
     assert secret not in str(event.changes)
@@ -106,15 +131,25 @@ def test_person_page_read_is_audited(client, world):
     client.get(reverse("returnees:detail", args=[person.pk]))
     event = AuditEvent.objects.get(kind=AuditKind.READ)
     assert (event.actor, event.record_type, event.record_id) == (
-        caseworker, "returnees.returnee", str(person.pk))
+        caseworker,
+        "returnees.returnee",
+        str(person.pk),
+    )
 
 
 def _bulk_events(n, **fields):
     now = timezone.now()
     AuditEvent.objects.bulk_create(
-        AuditEvent(kind=AuditKind.READ, actor_username=f"user{i % 3}", record_type="returnees.returnee",
-                   record_id=str(i % 7), occurred_at=now - timedelta(minutes=i), **fields)
-        for i in range(n))
+        AuditEvent(
+            kind=AuditKind.READ,
+            actor_username=f"user{i % 3}",
+            record_type="returnees.returnee",
+            record_id=str(i % 7),
+            occurred_at=now - timedelta(minutes=i),
+            **fields,
+        )
+        for i in range(n)
+    )
 
 
 def test_auditor_filters_and_pages(client, users):
@@ -123,7 +158,8 @@ def test_auditor_filters_and_pages(client, users):
     url = reverse("audit:event_list")
     first = client.get(url, {"username": "user1"})
     events = first.context["page"].events
-    assert len(events) == 43 and all(e.actor_username == "user1" for e in events)
+    assert len(events) == 43
+    assert all(e.actor_username == "user1" for e in events)
     assert first.context["page"].next_before is None
     page1 = client.get(url)
     assert len(page1.context["page"].events) == 50
@@ -131,19 +167,28 @@ def test_auditor_filters_and_pages(client, users):
     page2 = client.get(url, {"before": before})
     ids1 = {e.pk for e in page1.context["page"].events}
     ids2 = {e.pk for e in page2.context["page"].events}
-    assert not ids1 & ids2 and max(ids2) < min(ids1)
+    assert not ids1 & ids2
+    assert max(ids2) < min(ids1)
     record = client.get(url, {"record_type": "returnees.returnee", "record_id": "3"})
     assert {e.record_id for e in record.context["page"].events} == {"3"}
     today = timezone.localdate()
-    dated = client.get(url, {"date_from": today.isoformat(), "date_to": today.isoformat(),
-                             "kind": "read"})
-    assert dated.status_code == 200 and dated.context["page"].events
+    dated = client.get(
+        url, {"date_from": today.isoformat(), "date_to": today.isoformat(), "kind": "read"}
+    )
+    assert dated.status_code == 200
+    assert dated.context["page"].events
 
 
-@pytest.mark.parametrize("query", [
-    {"date_from": "2026-13-45"}, {"kind": "nonsense"}, {"before": "-4"}, {"before": "abc"},
-    {"date_from": "2026-05-02", "date_to": "2026-05-01"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"date_from": "2026-13-45"},
+        {"kind": "nonsense"},
+        {"before": "-4"},
+        {"before": "abc"},
+        {"date_from": "2026-05-02", "date_to": "2026-05-01"},
+    ],
+)
 def test_auditor_bad_filters_get_a_clear_error(client, users, query):
     client.force_login(users[Role.AUDITOR])
     response = client.get(reverse("audit:event_list"), query)

@@ -6,9 +6,9 @@ from datetime import date
 import factory
 from django.contrib.auth.models import Group
 
+from rehabilitation.models import Centre, Placement
 from repatriation.accounts.models import DataSharingAgreement, Organisation, User
 from repatriation.operations.models import ManifestEntry, Operation
-from rehabilitation.models import Centre, Placement
 from returnees.models import CaseStatus, Returnee, Sex
 
 _case_numbers = itertools.count(1)

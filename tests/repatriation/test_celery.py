@@ -30,13 +30,33 @@ def _database_url() -> str:
 @pytest.fixture
 def worker():
     """A worker in its own process, on its own queue, pointed at the test database."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "repatriation.settings.test",
-           "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "repatriation.settings.test",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "repatriation", "worker", "--pool=solo",
-         "--loglevel=INFO", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "repatriation",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            settings.CELERY_TASK_DEFAULT_QUEUE,
+            "-n",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield process
     process.terminate()
@@ -48,9 +68,12 @@ def worker():
 
 def test_celery_configuration():
     conf = app.conf
-    assert conf.task_acks_late and conf.task_reject_on_worker_lost
-    assert conf.accept_content == ["json"] and conf.task_serializer == "json"
-    assert conf.task_time_limit and conf.task_soft_time_limit < conf.task_time_limit
+    assert conf.task_acks_late
+    assert conf.task_reject_on_worker_lost
+    assert conf.accept_content == ["json"]
+    assert conf.task_serializer == "json"
+    assert conf.task_time_limit
+    assert conf.task_soft_time_limit < conf.task_time_limit
     if conf.broker_url.startswith("redis"):
         assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
 
@@ -60,11 +83,17 @@ def test_celery_configuration():
 def test_task_runs_in_a_real_worker(worker):
     past = timezone.now() - timedelta(days=1)
     Session.objects.create(session_key="expired" + "x" * 25, session_data="e30=", expire_date=past)
-    Session.objects.create(session_key="current" + "y" * 25, session_data="e30=",
-                           expire_date=timezone.now() + timedelta(hours=1))
+    Session.objects.create(
+        session_key="current" + "y" * 25,
+        session_data="e30=",
+        expire_date=timezone.now() + timedelta(hours=1),
+    )
     sessions_clear_expired.delay()
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and Session.objects.filter(expire_date__lt=timezone.now()).exists():
+    while (
+        time.monotonic() < deadline
+        and Session.objects.filter(expire_date__lt=timezone.now()).exists()
+    ):
         assert worker.poll() is None, worker.communicate()[0]
         time.sleep(0.5)
     assert not Session.objects.filter(session_key__startswith="expired").exists()

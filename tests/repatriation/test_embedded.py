@@ -26,16 +26,31 @@ def _free_port() -> int:
 
 
 def _env(data_dir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_SETTINGS_MODULE",
-                        "CELERY_QUEUE", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "CELERY_QUEUE",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
     env.update({"DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "repatriation.settings.local"})
     return env
 
 
 def _manage(env, *args) -> str:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -48,7 +63,10 @@ class Demo:
         self.log = open(data_dir / f"rundemo-{self.port}.log", "w+")  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "manage.py", "rundemo", "--port", str(self.port), "--returnees", "80"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         deadline = time.monotonic() + 120
@@ -80,10 +98,12 @@ def _sign_in(base: str, username: str, password: str):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/accounts/login/").read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"username": username, "password": password,
-                                   "csrfmiddlewaretoken": token}).encode()
-    request = urllib.request.Request(base + "/accounts/login/", data=data,
-                                     headers={"Referer": base + "/accounts/login/"})
+    data = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    ).encode()
+    request = urllib.request.Request(
+        base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"}
+    )
     opener.open(request)
     return opener
 
@@ -107,30 +127,55 @@ def test_demo_end_to_end_twice(tmp_path):
         body = people.read().decode()
         assert re.search(r"KZ-20\d\d-\d{6}", body)
         # A task sent from another process is run by the demo's worker.
-        _manage(demo.env, "shell", "-v", "0", "-c",
-                "from django.contrib.sessions.models import Session; from django.utils import timezone;"
-                "import datetime; Session.objects.create(session_key='e'*32, session_data='e30=',"
-                "expire_date=timezone.now()-datetime.timedelta(days=1));"
-                "from repatriation.accounts.tasks import sessions_clear_expired;"
-                "sessions_clear_expired.delay()")
+        _manage(
+            demo.env,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from django.contrib.sessions.models import Session; from django.utils import timezone;"
+            "import datetime; Session.objects.create(session_key='e'*32, session_data='e30=',"
+            "expire_date=timezone.now()-datetime.timedelta(days=1));"
+            "from repatriation.accounts.tasks import sessions_clear_expired;"
+            "sessions_clear_expired.delay()",
+        )
         deadline = time.monotonic() + 60
         remaining = "1"
         while time.monotonic() < deadline and remaining.strip() != "0":
-            remaining = _manage(demo.env, "shell", "-v", "0", "-c",
-                                "from django.contrib.sessions.models import Session;"
-                                "print(Session.objects.filter(session_key='e'*32).count())")
+            remaining = _manage(
+                demo.env,
+                "shell",
+                "-v",
+                "0",
+                "-c",
+                "from django.contrib.sessions.models import Session;"
+                "print(Session.objects.filter(session_key='e'*32).count())",
+            )
             time.sleep(1)
         assert remaining.strip() == "0", demo.output()
-        count = _manage(demo.env, "shell", "-v", "0", "-c",
-                        "from returnees.models import Returnee; print(Returnee.objects.count())")
+        count = _manage(
+            demo.env,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from returnees.models import Returnee; print(Returnee.objects.count())",
+        )
     finally:
         demo.stop()
 
     again = Demo(tmp_path)
     try:
         assert "People already present" in again.output()
-        recount = _manage(again.env, "shell", "-v", "0", "-c",
-                          "from returnees.models import Returnee; print(Returnee.objects.count())")
-        assert recount == count and int(count) == 80
+        recount = _manage(
+            again.env,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from returnees.models import Returnee; print(Returnee.objects.count())",
+        )
+        assert recount == count
+        assert int(count) == 80
     finally:
         again.stop()

@@ -78,8 +78,12 @@ def test_admin_only_for_administrators(client, world, role):
 
 
 def test_anonymous_is_sent_to_login(client, world):
-    for url in [reverse("returnees:detail", args=[world["person_a"].pk]),
-                reverse("returnees:list"), reverse("audit:event_list"), reverse("home")]:
+    for url in [
+        reverse("returnees:detail", args=[world["person_a"].pk]),
+        reverse("returnees:list"),
+        reverse("audit:event_list"),
+        reverse("home"),
+    ]:
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
@@ -90,12 +94,15 @@ def test_unknown_person_is_404_even_for_full_scope(client, world):
     assert client.get(reverse("returnees:detail", args=[987654321])).status_code == 404
 
 
-@pytest.mark.parametrize(("role", "sections"), [
-    (Role.CASEWORKER, {"contact", "family"}),
-    (Role.CENTRE_STAFF, {"family"}),
-    (Role.PARTNER_AGENCY, set()),
-    (Role.MEDICAL_OFFICER, set()),
-])
+@pytest.mark.parametrize(
+    ("role", "sections"),
+    [
+        (Role.CASEWORKER, {"contact", "family"}),
+        (Role.CENTRE_STAFF, {"family"}),
+        (Role.PARTNER_AGENCY, set()),
+        (Role.MEDICAL_OFFICER, set()),
+    ],
+)
 def test_field_groups_decide_sections(client, world, role, sections):
     client.force_login(world["users"][role])
     body = client.get(reverse("returnees:detail", args=[world["person_a"].pk])).content.decode()
@@ -144,18 +151,21 @@ def test_inactive_user_has_no_grants(world):
     assert not policy.can(caseworker, Action.VIEW, world["person_a"])
 
 
-@pytest.mark.parametrize(("role", "action", "allowed"), [
-    (Role.CASEWORKER, Action.CHANGE_STATUS, True),
-    (Role.CASEWORKER, Action.DECIDE_VERIFICATION, False),
-    (Role.VERIFICATION_OFFICER, Action.DECIDE_VERIFICATION, True),
-    (Role.VERIFICATION_OFFICER, Action.CHANGE_STATUS, False),
-    (Role.MEDICAL_OFFICER, Action.RECORD_MEDICAL, True),
-    (Role.CASEWORKER, Action.RECORD_MEDICAL, False),
-    (Role.LEGAL_OFFICER, Action.RECORD_LEGAL, True),
-    (Role.CENTRE_STAFF, Action.RECORD_LEGAL, False),
-    (Role.CENTRE_STAFF, Action.RECORD_PROGRESS, True),
-    (Role.ADMINISTRATOR, Action.RECORD_PROGRESS, False),
-])
+@pytest.mark.parametrize(
+    ("role", "action", "allowed"),
+    [
+        (Role.CASEWORKER, Action.CHANGE_STATUS, True),
+        (Role.CASEWORKER, Action.DECIDE_VERIFICATION, False),
+        (Role.VERIFICATION_OFFICER, Action.DECIDE_VERIFICATION, True),
+        (Role.VERIFICATION_OFFICER, Action.CHANGE_STATUS, False),
+        (Role.MEDICAL_OFFICER, Action.RECORD_MEDICAL, True),
+        (Role.CASEWORKER, Action.RECORD_MEDICAL, False),
+        (Role.LEGAL_OFFICER, Action.RECORD_LEGAL, True),
+        (Role.CENTRE_STAFF, Action.RECORD_LEGAL, False),
+        (Role.CENTRE_STAFF, Action.RECORD_PROGRESS, True),
+        (Role.ADMINISTRATOR, Action.RECORD_PROGRESS, False),
+    ],
+)
 def test_actions_on_a_person_in_scope(world, role, action, allowed):
     assert policy.can(world["users"][role], action, world["person_a"]) is allowed
 
@@ -167,12 +177,16 @@ def test_action_needs_scope_too(world):
 
 
 def test_medical_field_group_only_for_medical_officers(world):
-    holders = {role for role in Role if FieldGroup.MEDICAL in policy.field_groups_for(world["users"][role])}
+    holders = {
+        role for role in Role if FieldGroup.MEDICAL in policy.field_groups_for(world["users"][role])
+    }
     assert holders == {Role.MEDICAL_OFFICER}
 
 
 def test_legal_field_group_only_for_legal_officers_and_managers(world):
-    holders = {role for role in Role if FieldGroup.LEGAL in policy.field_groups_for(world["users"][role])}
+    holders = {
+        role for role in Role if FieldGroup.LEGAL in policy.field_groups_for(world["users"][role])
+    }
     assert holders == {Role.LEGAL_OFFICER, Role.PROGRAMME_MANAGER}
 
 

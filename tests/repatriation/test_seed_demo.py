@@ -5,10 +5,10 @@ import re
 import pytest
 from django.core.management import call_command
 
+from rehabilitation.models import Placement
 from repatriation.accounts.models import User
 from repatriation.accounts.roles import Role
 from repatriation.demo import DEMO_PASSWORD, DEMO_USERS
-from rehabilitation.models import Placement
 from returnees.models import CaseStatus, Relationship, Returnee
 
 CYRILLIC = re.compile(r"[\u0400-\u04FF]")
@@ -17,8 +17,11 @@ ARABIC = re.compile(r"[\u0600-\u06FF]")
 
 
 def _snapshot():
-    return list(Returnee.objects.order_by("case_number").values_list(
-        "case_number", "primary_name", "sex", "date_of_birth", "status"))
+    return list(
+        Returnee.objects.order_by("case_number").values_list(
+            "case_number", "primary_name", "sex", "date_of_birth", "status"
+        )
+    )
 
 
 @pytest.fixture
@@ -42,11 +45,16 @@ def test_every_status_and_realistic_people(seeded):
 def test_mothers_with_several_children(seeded):
     from django.db.models import Count
 
-    mothers = (Relationship.objects.filter(kind=Relationship.Kind.CHILD).values("person")
-               .annotate(children=Count("id")).filter(children__gte=3))
+    mothers = (
+        Relationship.objects.filter(kind=Relationship.Kind.CHILD)
+        .values("person")
+        .annotate(children=Count("id"))
+        .filter(children__gte=3)
+    )
     assert mothers.exists()
     for link in Relationship.objects.filter(kind=Relationship.Kind.MOTHER).select_related(
-            "person", "relative")[:200]:
+        "person", "relative"
+    )[:200]:
         assert link.relative.sex == "F"
         assert link.relative.date_of_birth < link.person.date_of_birth
         assert link.person.household_id == link.relative.household_id
@@ -66,8 +74,13 @@ def test_deterministic_and_idempotent(seeded, django_db_blocker):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        for table in ("operations_manifestentry", "rehabilitation_placement",
-                      "returnees_relationship", "returnees_returnee", "returnees_household"):
+        for table in (
+            "operations_manifestentry",
+            "rehabilitation_placement",
+            "returnees_relationship",
+            "returnees_returnee",
+            "returnees_household",
+        ):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
     call_command("seed_demo", returnees=400, seed=7, stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert _snapshot() == seeded

@@ -20,21 +20,39 @@ PRODUCTION_ENV = {
 
 
 def _run(args, extra_env, drop=()):
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS",
-                                 "DJANGO_ALLOW_ASYNC_UNSAFE", *drop}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DJANGO_SETTINGS_MODULE",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            *drop,
+        }
+    }
     environment.update(extra_env)
-    return subprocess.run([sys.executable, *args], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize(("helper", "value"), [
-    (env.env_bool, "maybe"),
-    (env.env_int, "twelve"),
-    (env.env_list, "a,,b"),
-    (env.env_database, "nosuchdb://x"),
-    (env.env_secret_key, "short"),
-])
+@pytest.mark.parametrize(
+    ("helper", "value"),
+    [
+        (env.env_bool, "maybe"),
+        (env.env_int, "twelve"),
+        (env.env_list, "a,,b"),
+        (env.env_database, "nosuchdb://x"),
+        (env.env_secret_key, "short"),
+    ],
+)
 def test_bad_values_fail_loudly(monkeypatch, helper, value):
     monkeypatch.setenv("SOME_SETTING", value)
     with pytest.raises(ImproperlyConfigured, match="SOME_SETTING"):
@@ -63,7 +81,8 @@ def test_database_url(monkeypatch):
 def test_production_check_deploy_has_no_warning():
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "WARNING" not in result.stderr and "issues" in result.stdout
+    assert "WARNING" not in result.stderr
+    assert "issues" in result.stdout
 
 
 def test_production_has_no_default_secret():
@@ -74,8 +93,14 @@ def test_production_has_no_default_secret():
 
 
 def test_production_turns_two_factor_on():
-    result = _run(["-c", "import django; django.setup(); from django.conf import settings; "
-                   "print(settings.REQUIRE_2FA, settings.SESSION_COOKIE_SECURE, settings.DEBUG)"],
-                  PRODUCTION_ENV, drop=("REQUIRE_2FA", "DEBUG"))
+    result = _run(
+        [
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.REQUIRE_2FA, settings.SESSION_COOKIE_SECURE, settings.DEBUG)",
+        ],
+        PRODUCTION_ENV,
+        drop=("REQUIRE_2FA", "DEBUG"),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "False"]

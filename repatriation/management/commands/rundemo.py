@@ -26,8 +26,18 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", returnees=returnees, seed=seed)
         worker = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "celery", "-A", "repatriation", "worker", "--pool=solo",
-             "--loglevel=WARNING", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "repatriation",
+                "worker",
+                "--pool=solo",
+                "--loglevel=WARNING",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+            ],
             env=os.environ.copy(),
         )
         self.stdout.write(self.style.SUCCESS(f"\nServing on http://{addr}:{port}/"))
