@@ -58,7 +58,7 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         default_permissions = ("view",)
         indexes = [
-            models.Index(fields=["actor", "-id"], name="audit_actor_idx"),
+            models.Index(fields=["actor_username", "-id"], name="audit_username_idx"),
             models.Index(fields=["record_type", "record_id", "-id"], name="audit_record_idx"),
             models.Index(fields=["kind", "-id"], name="audit_kind_idx"),
             models.Index(fields=["occurred_at"], name="audit_time_idx"),
