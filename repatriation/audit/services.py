@@ -39,9 +39,12 @@ def audit_changes(
 
 
 def request_ip(request) -> str | None:
+    """The client address as django-axes resolves it (honours PROXY_COUNT behind a proxy)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
 
 
 def audit_record(

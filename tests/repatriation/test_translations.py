@@ -31,9 +31,21 @@ def test_catalogs_cover_every_source_string(tmp_path):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "manage.py", copy / "manage.py")
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "ru", "-l", "kk", "--no-obsolete",
-         "-v", "0"],
-        cwd=copy, check=True, timeout=300,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "ru",
+            "-l",
+            "kk",
+            "--no-obsolete",
+            "-v",
+            "0",
+        ],
+        cwd=copy,
+        check=True,
+        timeout=300,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "repatriation.settings.test"},
     )
     for language in ("ru", "kk"):
