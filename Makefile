@@ -2,10 +2,12 @@
 PYTHON ?= python3.11
 VENV   := .venv
 PY     := $(VENV)/bin/python
+SIZE   ?= 100000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint migrate messages system-deps
+.PHONY: help run test lint migrate bench messages system-deps
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -35,3 +37,7 @@ migrate: $(STAMP) ## Apply migrations to the configured database
 messages: $(STAMP) ## Extract and compile translations (English source, Russian, Kazakh)
 	$(PY) manage.py makemessages -l ru -l kk --no-obsolete --ignore=tests --ignore=var --ignore=static --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(STAMP) ## Time the pages on a separate PostgreSQL database of SIZE people (default 100000)
+	DJANGO_SETTINGS_MODULE=repatriation.settings.test DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
+		$(PY) manage.py bench --size $(SIZE)

@@ -1,0 +1,179 @@
+"""The benchmark: a separate PostgreSQL database seeded at a given size, pages timed in-process
+through the whole middleware stack, with query counts. Figures are printed and written as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psycopg2
+from django.conf import settings
+from django.db import connection, connections
+from django.http import JsonResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import path
+
+
+@dataclass
+class Figure:
+    scenario: str
+    size: int
+    median_ms: float
+    p95_ms: float
+    queries: int
+    rows: int
+    floor_ratio: float = 0.0
+
+
+def floor_view(request):
+    """The framework floor: a fixed JSON body through the same middleware."""
+    return JsonResponse({"ok": True})
+
+
+def bench_urlpatterns():
+    from repatriation.urls import urlpatterns
+
+    return [path("__floor__", floor_view), *urlpatterns]
+
+
+def database_prepare(*, name: str, fresh: bool) -> None:
+    """Create (or recreate) the bench database on the server DATABASE_URL points to."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        raise SystemExit("make bench needs PostgreSQL: set DATABASE_URL=postgres://...")
+    admin = psycopg2.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"],
+                             host=db["HOST"], port=db["PORT"] or 5432)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+        if exists and fresh:
+            cursor.execute(f'DROP DATABASE "{name}"')
+        if fresh or not exists:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    connections.close_all()
+    db["NAME"] = name
+
+
+def audit_events_fill(count: int) -> int:
+    """Bulk-insert generated audit events in SQL until the table holds `count`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM audit_auditevent")
+        have = cursor.fetchone()[0]
+        missing = max(count - have, 0)
+        if missing:
+            cursor.execute(
+                """
+                INSERT INTO audit_auditevent
+                    (occurred_at, actor_username, kind, record_type, record_id, changes,
+                     detail, ip_address)
+                SELECT now() - (g * interval '10 seconds'),
+                       'user' || (g %% 500),
+                       (ARRAY['read','update','login','create','export'])[1 + g %% 5],
+                       'returnees.returnee', (g %% 100000)::text, '{}'::jsonb, '',
+                       '10.0.0.1'::inet
+                FROM generate_series(1, %s) AS g
+                """,
+                [missing],
+            )
+        cursor.execute("ANALYZE")
+    return missing
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
+    from repatriation.accounts.models import User
+    from returnees.models import Returnee
+
+    rng = random.Random(seed)
+    people_ids = list(Returnee.objects.order_by("?").values_list("pk", flat=True)[:repeat])
+    sample = Returnee.objects.filter(pk__in=people_ids[:1]).first()
+    name_part = sample.primary_name.split()[0] if sample else "Айгерим"
+    logins = {u.username: u for u in User.objects.filter(
+        username__in=["caseworker", "teacher", "partner", "auditor"])}
+
+    def as_user(username: str) -> Client:
+        client = Client()
+        client.force_login(logins[username])
+        return client
+
+    plan: list[tuple[str, str, Callable[[], str], str]] = [
+        ("framework floor (bare JSON view)", "caseworker", lambda: "/__floor__", "fixed"),
+        ("case list, default", "caseworker", lambda: "/people/", "list"),
+        ("case list, status=placed", "caseworker", lambda: "/people/?status=placed", "list"),
+        ("case list, name search", "caseworker", lambda: f"/people/?q={name_part}", "list"),
+        ("case list, case number", "caseworker",
+         lambda: f"/people/?q={sample.case_number if sample else 'KZ-2026-000001'}", "list"),
+        ("case page", "caseworker", lambda: f"/people/{rng.choice(people_ids)}/", "page"),
+        ("centre staff: my people", "teacher", lambda: "/people/", "list"),
+        ("partner: people in agreement", "partner", lambda: "/people/", "list"),
+        ("auditor: events, newest", "auditor", lambda: "/audit/", "list"),
+        ("auditor: events by user", "auditor", lambda: "/audit/?username=user42", "list"),
+        ("auditor: events of a record", "auditor",
+         lambda: "/audit/?record_type=returnees.returnee&record_id=4242", "list"),
+        ("auditor: updates on a day", "auditor", lambda: (
+            f"/audit/?kind=update&date_from={time.strftime('%Y-%m-%d')}"
+            f"&date_to={time.strftime('%Y-%m-%d')}"), "list"),
+    ]
+    figures: list[Figure] = []
+    for scenario, username, url_for, kind in plan:
+        client = as_user(username)
+        timings, queries = [], 0
+        client.get(url_for())
+        for _ in range(repeat):
+            url = url_for()
+            with CaptureQueriesContext(connection) as captured:
+                start = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - start) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{scenario}: {url} answered {response.status_code}")
+            queries = max(queries, len(captured.captured_queries))
+        context = response.context or {}
+        page = context.get("page") if hasattr(context, "get") else None
+        rows = len(getattr(page, "people", None) or getattr(page, "events", None) or []) \
+            if page else (1 if kind == "page" else 0)
+        figures.append(Figure(scenario, size, round(statistics.median(timings), 2),
+                              round(_p95(timings), 2), queries, rows))
+    floor = figures[0].median_ms or 1
+    for figure in figures:
+        figure.floor_ratio = round(figure.median_ms / floor, 1)
+    return figures
+
+
+def explain(sql_params: list[tuple[str, str]]) -> dict[str, str]:
+    """EXPLAIN output of the hot queries, to check for sequential scans of big tables."""
+    plans = {}
+    with connection.cursor() as cursor:
+        for label, sql in sql_params:
+            cursor.execute("EXPLAIN " + sql)
+            plans[label] = "\n".join(row[0] for row in cursor.fetchall())
+    return plans
+
+
+def table(figures: list[Figure]) -> str:
+    head = f"{'scenario':<36} {'size':>8} {'median ms':>10} {'p95 ms':>9} {'queries':>8} " \
+           f"{'rows':>5} {'x floor':>8}"
+    lines = [head, "-" * len(head)]
+    for f in figures:
+        lines.append(f"{f.scenario:<36} {f.size:>8} {f.median_ms:>10.2f} {f.p95_ms:>9.2f} "
+                     f"{f.queries:>8} {f.rows:>5} {f.floor_ratio:>8.1f}")
+    return "\n".join(lines)
+
+
+def results_write(path: Path, figures: list[Figure], extra: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"figures": [asdict(f) for f in figures], **extra},
+                               ensure_ascii=False, indent=2))

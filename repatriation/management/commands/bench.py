@@ -1,0 +1,42 @@
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
+
+from repatriation import bench
+
+
+class Command(BaseCommand):
+    help = "Seed a separate PostgreSQL database at SIZE people and time the pages."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--size", type=int, default=100_000)
+        parser.add_argument("--audit-events", type=int, default=1_000_000)
+        parser.add_argument("--repeat", type=int, default=30)
+        parser.add_argument("--fresh", action="store_true", help="Drop and reseed the database.")
+        parser.add_argument("--output", default="", help="JSON file (default bench-results/).")
+
+    def handle(self, *args, size, audit_events, repeat, fresh, output, **options):
+        name = f"repatriation_bench_{size}"
+        bench.database_prepare(name=name, fresh=fresh)
+        call_command("migrate", verbosity=0, interactive=False)
+        from returnees.models import Returnee
+
+        started = time.perf_counter()
+        if not Returnee.objects.exists():
+            call_command("seed_demo", returnees=size, seed=2019, stdout=self.stdout)
+        seeded = bench.audit_events_fill(audit_events)
+        seed_seconds = round(time.perf_counter() - started, 1)
+        self.stdout.write(f"Database {name}: {Returnee.objects.count()} people, "
+                          f"{seeded} audit events added, set-up {seed_seconds} s")
+        with override_settings(ROOT_URLCONF="repatriation.bench_urls", DEBUG=False,
+                               ALLOWED_HOSTS=["testserver"]):
+            figures = bench.scenarios_run(size=size, repeat=repeat)
+        self.stdout.write(bench.table(figures))
+        path = Path(output or settings.BASE_DIR / "bench-results" / f"bench-{size}.json")
+        bench.results_write(path, figures, {"audit_events": audit_events, "repeat": repeat,
+                                            "setup_seconds": seed_seconds})
+        self.stdout.write(f"Written to {path}")
