@@ -30,6 +30,8 @@ class Figure:
     queries: int
     rows: int
     floor_ratio: float = 0.0
+    slowest_sql: str = ""
+    seq_scan_on_big_table: bool = False
 
 
 def floor_view(request):
@@ -48,8 +50,13 @@ def database_prepare(*, name: str, fresh: bool) -> None:
     db = settings.DATABASES["default"]
     if db["ENGINE"] != "django.db.backends.postgresql":
         raise SystemExit("make bench needs PostgreSQL: set DATABASE_URL=postgres://...")
-    admin = psycopg2.connect(dbname="postgres", user=db["USER"], password=db["PASSWORD"],
-                             host=db["HOST"], port=db["PORT"] or 5432)
+    admin = psycopg2.connect(
+        dbname="postgres",
+        user=db["USER"],
+        password=db["PASSWORD"],
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+    )
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
@@ -90,7 +97,7 @@ def audit_events_fill(count: int) -> int:
 
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
@@ -101,8 +108,10 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
     people_ids = list(Returnee.objects.order_by("?").values_list("pk", flat=True)[:repeat])
     sample = Returnee.objects.filter(pk__in=people_ids[:1]).first()
     name_part = sample.primary_name.split()[0] if sample else "Айгерим"
-    logins = {u.username: u for u in User.objects.filter(
-        username__in=["caseworker", "teacher", "partner", "auditor"])}
+    logins = {
+        u.username: u
+        for u in User.objects.filter(username__in=["caseworker", "teacher", "partner", "auditor"])
+    }
 
     def as_user(username: str) -> Client:
         client = Client()
@@ -114,23 +123,37 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
         ("case list, default", "caseworker", lambda: "/people/", "list"),
         ("case list, status=placed", "caseworker", lambda: "/people/?status=placed", "list"),
         ("case list, name search", "caseworker", lambda: f"/people/?q={name_part}", "list"),
-        ("case list, case number", "caseworker",
-         lambda: f"/people/?q={sample.case_number if sample else 'KZ-2026-000001'}", "list"),
+        (
+            "case list, case number",
+            "caseworker",
+            lambda: f"/people/?q={sample.case_number if sample else 'KZ-2026-000001'}",
+            "list",
+        ),
         ("case page", "caseworker", lambda: f"/people/{rng.choice(people_ids)}/", "page"),
         ("centre staff: my people", "teacher", lambda: "/people/", "list"),
         ("partner: people in agreement", "partner", lambda: "/people/", "list"),
         ("auditor: events, newest", "auditor", lambda: "/audit/", "list"),
         ("auditor: events by user", "auditor", lambda: "/audit/?username=user42", "list"),
-        ("auditor: events of a record", "auditor",
-         lambda: "/audit/?record_type=returnees.returnee&record_id=4242", "list"),
-        ("auditor: updates on a day", "auditor", lambda: (
-            f"/audit/?kind=update&date_from={time.strftime('%Y-%m-%d')}"
-            f"&date_to={time.strftime('%Y-%m-%d')}"), "list"),
+        (
+            "auditor: events of a record",
+            "auditor",
+            lambda: "/audit/?record_type=returnees.returnee&record_id=4242",
+            "list",
+        ),
+        (
+            "auditor: updates on a day",
+            "auditor",
+            lambda: (
+                f"/audit/?kind=update&date_from={time.strftime('%Y-%m-%d')}"
+                f"&date_to={time.strftime('%Y-%m-%d')}"
+            ),
+            "list",
+        ),
     ]
     figures: list[Figure] = []
     for scenario, username, url_for, kind in plan:
         client = as_user(username)
-        timings, queries = [], 0
+        timings, queries, slowest = [], 0, {"time": "0", "sql": ""}
         client.get(url_for())
         for _ in range(repeat):
             url = url_for()
@@ -141,39 +164,69 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
             if response.status_code != 200:
                 raise SystemExit(f"{scenario}: {url} answered {response.status_code}")
             queries = max(queries, len(captured.captured_queries))
+            for query in captured.captured_queries:
+                if float(query["time"]) > float(slowest["time"]):
+                    slowest = query
         context = response.context or {}
         page = context.get("page") if hasattr(context, "get") else None
-        rows = len(getattr(page, "people", None) or getattr(page, "events", None) or []) \
-            if page else (1 if kind == "page" else 0)
-        figures.append(Figure(scenario, size, round(statistics.median(timings), 2),
-                              round(_p95(timings), 2), queries, rows))
+        rows = (
+            len(getattr(page, "people", None) or getattr(page, "events", None) or [])
+            if page
+            else (1 if kind == "page" else 0)
+        )
+        figures.append(
+            Figure(
+                scenario,
+                size,
+                round(statistics.median(timings), 2),
+                round(_p95(timings), 2),
+                queries,
+                rows,
+                slowest_sql=slowest["sql"],
+            )
+        )
     floor = figures[0].median_ms or 1
     for figure in figures:
         figure.floor_ratio = round(figure.median_ms / floor, 1)
     return figures
 
 
-def explain(sql_params: list[tuple[str, str]]) -> dict[str, str]:
-    """EXPLAIN output of the hot queries, to check for sequential scans of big tables."""
+BIG_TABLES = ("returnees_returnee", "audit_auditevent", "rehabilitation_placement")
+
+
+def explain_slowest(figures: list[Figure]) -> dict[str, str]:
+    """EXPLAIN each scenario's slowest query; flag a sequential scan of a large table."""
     plans = {}
     with connection.cursor() as cursor:
-        for label, sql in sql_params:
-            cursor.execute("EXPLAIN " + sql)
-            plans[label] = "\n".join(row[0] for row in cursor.fetchall())
+        for figure in figures:
+            if not figure.slowest_sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN " + figure.slowest_sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            plans[figure.scenario] = plan
+            figure.seq_scan_on_big_table = any(
+                f"Seq Scan on {table}" in plan for table in BIG_TABLES
+            )
     return plans
 
 
 def table(figures: list[Figure]) -> str:
-    head = f"{'scenario':<36} {'size':>8} {'median ms':>10} {'p95 ms':>9} {'queries':>8} " \
-           f"{'rows':>5} {'x floor':>8}"
+    head = (
+        f"{'scenario':<36} {'size':>8} {'median ms':>10} {'p95 ms':>9} {'queries':>8} "
+        f"{'rows':>5} {'x floor':>8} {'seq scan':>9}"
+    )
     lines = [head, "-" * len(head)]
     for f in figures:
-        lines.append(f"{f.scenario:<36} {f.size:>8} {f.median_ms:>10.2f} {f.p95_ms:>9.2f} "
-                     f"{f.queries:>8} {f.rows:>5} {f.floor_ratio:>8.1f}")
+        lines.append(
+            f"{f.scenario:<36} {f.size:>8} {f.median_ms:>10.2f} {f.p95_ms:>9.2f} "
+            f"{f.queries:>8} {f.rows:>5} {f.floor_ratio:>8.1f} "
+            f"{'YES' if f.seq_scan_on_big_table else 'no':>9}"
+        )
     return "\n".join(lines)
 
 
 def results_write(path: Path, figures: list[Figure], extra: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"figures": [asdict(f) for f in figures], **extra},
-                               ensure_ascii=False, indent=2))
+    path.write_text(
+        json.dumps({"figures": [asdict(f) for f in figures], **extra}, ensure_ascii=False, indent=2)
+    )

@@ -30,13 +30,25 @@ class Command(BaseCommand):
             call_command("seed_demo", returnees=size, seed=2019, stdout=self.stdout)
         seeded = bench.audit_events_fill(audit_events)
         seed_seconds = round(time.perf_counter() - started, 1)
-        self.stdout.write(f"Database {name}: {Returnee.objects.count()} people, "
-                          f"{seeded} audit events added, set-up {seed_seconds} s")
-        with override_settings(ROOT_URLCONF="repatriation.bench_urls", DEBUG=False,
-                               ALLOWED_HOSTS=["testserver"]):
+        self.stdout.write(
+            f"Database {name}: {Returnee.objects.count()} people, "
+            f"{seeded} audit events added, set-up {seed_seconds} s"
+        )
+        with override_settings(
+            ROOT_URLCONF="repatriation.bench_urls", DEBUG=False, ALLOWED_HOSTS=["testserver"]
+        ):
             figures = bench.scenarios_run(size=size, repeat=repeat)
+        plans = bench.explain_slowest(figures)
         self.stdout.write(bench.table(figures))
         path = Path(output or settings.BASE_DIR / "bench-results" / f"bench-{size}.json")
-        bench.results_write(path, figures, {"audit_events": audit_events, "repeat": repeat,
-                                            "setup_seconds": seed_seconds})
+        bench.results_write(
+            path,
+            figures,
+            {
+                "audit_events": audit_events,
+                "repeat": repeat,
+                "setup_seconds": seed_seconds,
+                "explain": plans,
+            },
+        )
         self.stdout.write(f"Written to {path}")
