@@ -31,11 +31,13 @@ def returnee_list(
         people = people.filter(status=filters.status)
     if filters.query:
         q = filters.query.strip()
-        people = (
-            people.filter(case_number__iexact=q)
-            if q.upper().startswith("KZ-")
-            else (people.filter(primary_name__icontains=q) | people.filter(name_latin__icontains=q))
-        )
+        if q.upper().startswith("KZ-"):
+            # Case numbers are stored upper-case, so the unique index answers this.
+            people = people.filter(case_number=q.upper())
+        else:
+            people = people.filter(primary_name__icontains=q) | people.filter(
+                name_latin__icontains=q
+            )
     if before is not None:
         people = people.filter(pk__lt=before)
     rows = list(people.order_by("-pk")[: size + 1])

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.test.utils import override_settings
+from django.test.utils import override_settings, setup_test_environment
 
 from repatriation import bench
 
@@ -34,6 +34,8 @@ class Command(BaseCommand):
             f"Database {name}: {Returnee.objects.count()} people, "
             f"{seeded} audit events added, set-up {seed_seconds} s"
         )
+        # Instrument template rendering so each response carries its context (rows shown).
+        setup_test_environment()
         with override_settings(
             ROOT_URLCONF="repatriation.bench_urls", DEBUG=False, ALLOWED_HOSTS=["testserver"]
         ):
