@@ -79,3 +79,57 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.returnee_id} @ {self.centre_id} ({self.kind})"
+
+
+class PlanDomain(models.TextChoices):
+    HEALTH = "health", _("Health")
+    PSYCHOSOCIAL = "psychosocial", _("Psychosocial")
+    EDUCATION = "education", _("Education")
+    RELIGIOUS_COUNSELLING = "religious", _("Religious counselling")
+    LEGAL = "legal", _("Legal")
+    LIVELIHOOD = "livelihood", _("Livelihood")
+    FAMILY = "family", _("Family")
+
+
+class RehabilitationPlan(models.Model):
+    """The individual rehabilitation plan; its goals are drafted from the intake assessment."""
+
+    returnee = models.OneToOneField(
+        "returnees.Returnee", on_delete=models.PROTECT, related_name="plan"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("rehabilitation plan")
+        verbose_name_plural = _("rehabilitation plans")
+
+    def __str__(self) -> str:
+        return f"plan {self.returnee_id}"
+
+
+class PlanGoal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        ACHIEVED = "achieved", _("Achieved")
+        DROPPED = "dropped", _("Dropped")
+
+    plan = models.ForeignKey(RehabilitationPlan, on_delete=models.PROTECT, related_name="goals")
+    domain = models.CharField(_("domain"), max_length=20, choices=PlanDomain.choices)
+    description = models.TextField(_("goal"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    owner = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["domain", "id"]
+        verbose_name = _("plan goal")
+        verbose_name_plural = _("plan goals")
+
+    def __str__(self) -> str:
+        return f"{self.get_domain_display()}: {self.description[:40]}"

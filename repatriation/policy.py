@@ -40,6 +40,7 @@ class Action(StrEnum):
     RECORD_MEDICAL = "record_medical"
     RECORD_LEGAL = "record_legal"
     RECORD_PROGRESS = "record_progress"
+    DOWNLOAD_DOCUMENT = "download_document"
     OVERRIDE_CAPACITY = "override_capacity"
     VIEW_AUDIT = "view_audit"
     VIEW_AGGREGATES = "view_aggregates"
@@ -56,6 +57,12 @@ _PERSON_ACTIONS: dict[Action, str] = {
     Action.RECORD_MEDICAL: "returnees.record_medical",
     Action.RECORD_LEGAL: "returnees.record_legal",
     Action.RECORD_PROGRESS: "rehabilitation.record_progress",
+    Action.DOWNLOAD_DOCUMENT: "returnees.view_returnee",
+}
+# Person actions that also need a field group.
+_PERSON_ACTION_FIELD_GROUPS: dict[Action, FieldGroup] = {
+    Action.VIEW: FieldGroup.IDENTITY,
+    Action.DOWNLOAD_DOCUMENT: FieldGroup.VERIFICATION,
 }
 # Actions that concern no particular person.
 _GLOBAL_ACTIONS: dict[Action, str] = {
@@ -79,7 +86,12 @@ class Grants:
     roles: frozenset[Role]
     scope: Scope
     field_groups: frozenset[FieldGroup]
-    agreement_ids: frozenset[int]
+    # For partner staff: each valid agreement and the field groups it lets them read.
+    agreement_groups: dict[int, frozenset[FieldGroup]]
+
+    @property
+    def agreement_ids(self) -> frozenset[int]:
+        return frozenset(self.agreement_groups)
 
 
 def _role_permissions(user) -> tuple[frozenset[str], frozenset[Role]]:
@@ -125,20 +137,21 @@ def grants_for(user) -> Grants:
     if cached is not None:
         return cached
     if not (user and user.is_authenticated and user.is_active):
-        grants = Grants(frozenset(), frozenset(), Scope.NONE, frozenset(), frozenset())
+        grants = Grants(frozenset(), frozenset(), Scope.NONE, frozenset(), {})
     else:
         perms, roles = _role_permissions(user)
         scope = next((s for s in _SCOPE_ORDER if f"accounts.scope_{s.value}" in perms), Scope.NONE)
         groups = {
             FieldGroup(p.split("_", 1)[1]) for p in perms if p.startswith("accounts.fieldgroup_")
         }
-        agreement_ids: frozenset[int] = frozenset()
+        agreement_groups: dict[int, frozenset[FieldGroup]] = {}
         if scope == Scope.AGREEMENT:
-            agreements = list(_active_agreements(user).values_list("pk", "read_field_groups"))
-            agreement_ids = frozenset(pk for pk, _ in agreements)
-            for _pk, read_groups in agreements:
-                groups.update(FieldGroup(g) for g in read_groups if g in FieldGroup.values)
-        grants = Grants(perms, roles, scope, frozenset(groups), agreement_ids)
+            for pk, read_groups in _active_agreements(user).values_list("pk", "read_field_groups"):
+                agreement_groups[pk] = frozenset(
+                    FieldGroup(g) for g in read_groups or [] if g in FieldGroup.values
+                )
+                groups.update(agreement_groups[pk])
+        grants = Grants(perms, roles, scope, frozenset(groups), agreement_groups)
     user._policy_grants = grants
     return grants
 
@@ -147,8 +160,28 @@ def has_role(user, role: Role) -> bool:
     return role in grants_for(user).roles
 
 
-def field_groups_for(user) -> frozenset[FieldGroup]:
-    return grants_for(user).field_groups
+def field_groups_for(user, returnee: Returnee | None = None) -> frozenset[FieldGroup]:
+    """The field groups the user may see; of one person, when given.
+
+    A partner's groups differ by person: only the agreements that cover that person count.
+    """
+    grants = grants_for(user)
+    if grants.scope != Scope.AGREEMENT or returnee is None:
+        return grants.field_groups
+    covering = _agreements_covering(grants.agreement_ids, returnee)
+    return frozenset().union(*(grants.agreement_groups[pk] for pk in covering))
+
+
+def _agreements_covering(agreement_ids: frozenset[int], returnee: Returnee) -> set[int]:
+    centres = DataSharingAgreement.centres.through.objects.filter(
+        datasharingagreement_id__in=agreement_ids,
+        centre__placements__returnee=returnee,
+        centre__placements__ended_on__isnull=True,
+    ).values_list("datasharingagreement_id", flat=True)
+    operations = DataSharingAgreement.operations.through.objects.filter(
+        datasharingagreement_id__in=agreement_ids, operation__manifest__returnee=returnee
+    ).values_list("datasharingagreement_id", flat=True)
+    return set(centres) | set(operations)
 
 
 def may_see_field_group(user, group: FieldGroup) -> bool:
@@ -172,11 +205,17 @@ def user_centres(user) -> QuerySet[Centre]:
     return Centre.objects.filter(Q(pk__in=by_user) | Q(pk__in=by_group))
 
 
-def returnees_visible_to(user) -> QuerySet[Returnee]:
-    """Every selector of personal records starts here."""
+def returnees_visible_to(user, field_group: FieldGroup = FieldGroup.IDENTITY) -> QuerySet[Returnee]:
+    """Every selector of personal records starts here.
+
+    `field_group` is what the caller will show: a partner reaches only the people whose
+    covering agreement grants it. Pages always show identity.
+    """
     grants = grants_for(user)
     people = Returnee.objects.all()
     if "returnees.view_returnee" not in grants.permissions:
+        return people.none()
+    if field_group not in grants.field_groups:
         return people.none()
     if grants.scope == Scope.ALL:
         return people
@@ -187,10 +226,11 @@ def returnees_visible_to(user) -> QuerySet[Returnee]:
             centre__in=user_centres(user).values("pk"),
         )
         return people.filter(Exists(placed_here))
-    if grants.scope == Scope.AGREEMENT and grants.agreement_ids:
+    granting = [pk for pk, groups in grants.agreement_groups.items() if field_group in groups]
+    if grants.scope == Scope.AGREEMENT and granting:
         from repatriation.operations.models import ManifestEntry
 
-        agreements = DataSharingAgreement.objects.filter(pk__in=grants.agreement_ids)
+        agreements = DataSharingAgreement.objects.filter(pk__in=granting)
         placed = Placement.objects.filter(
             returnee=OuterRef("pk"),
             ended_on__isnull=True,
@@ -212,9 +252,14 @@ def can(user, action: Action, record: Returnee | None = None) -> bool:
     needed = _PERSON_ACTIONS[action]
     if needed not in grants.permissions:
         return False
+    group = _PERSON_ACTION_FIELD_GROUPS.get(action)
+    if group is not None and group not in grants.field_groups:
+        return False
     if record is None:
         return True
-    return returnees_visible_to(user).filter(pk=record.pk).exists()
+    if not returnees_visible_to(user).filter(pk=record.pk).exists():
+        return False
+    return group is None or group in field_groups_for(user, record)
 
 
 def returnee_get_for_user(user, pk, action: Action = Action.VIEW) -> Returnee:
@@ -227,8 +272,7 @@ def returnee_get_for_user(user, pk, action: Action = Action.VIEW) -> Returnee:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    needed = _PERSON_ACTIONS[action]
-    if needed not in grants_for(user).permissions:
+    if not can(user, action):
         raise Http404
     returnee = returnees_visible_to(user).filter(pk=pk).first()
     if returnee is None:

@@ -1,67 +1,377 @@
 """Reads of the registry. Each starts from the policy-scoped queryset."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
-from rehabilitation.models import Placement
+from django.core import signing
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from rehabilitation.models import Placement, PlanGoal
 from repatriation import policy
 
-from .models import CaseStatus, Relationship, Returnee
+from . import names as name_keys
+from .models import (
+    CaseEvent,
+    CaseStatus,
+    EvidenceItem,
+    Guardianship,
+    Relationship,
+    Returnee,
+    ReturneeName,
+    VerificationDecision,
+)
+
+FLAGS = (
+    "is_unaccompanied",
+    "is_separated",
+    "is_orphan",
+    "is_pregnant",
+    "is_injured",
+    "has_disability",
+)
+AGE_GROUPS = {"under5": (0, 5), "5to11": (5, 12), "12to17": (12, 18), "adult": (18, 200)}
+SORTS = {
+    "newest": ("-id",),
+    "case_number": ("case_number",),
+    "name": ("primary_name",),
+    "date_of_birth": ("date_of_birth",),
+    "updated": ("-updated_at",),
+    "status": ("status",),
+}
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^(\d{2})\.(\d{2})\.(\d{4})$")
+_CASE_NUMBER = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{6}$")
+MATCH_THRESHOLD = 70
+DUPLICATE_THRESHOLD = 75
+
+
+class BadCursor(ValueError):
+    pass
 
 
 @dataclass(frozen=True)
 class ReturneeFilters:
     status: str = ""
+    sex: str = ""
+    age_group: str = ""
+    flags: tuple[str, ...] = ()
+    caseworker: int | None = None
+    verification: str = ""
     query: str = ""
+    sort: str = "newest"
+
+
+@dataclass
+class ReturneePage:
+    people: list[Returnee]
+    next_cursor: str | None
+    scores: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class ReturneePage:
-    people: list[Returnee]
-    next_before: int | None
+class Candidate:
+    returnee: Returnee
+    score: int
+    matched_name: str
+    reasons: tuple[str, ...]
+
+
+def _years_ago(years: int, today: date) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def _age_group_filter(group: str) -> Q:
+    low, high = AGE_GROUPS[group]
+    today = timezone.localdate()
+    return Q(date_of_birth__lte=_years_ago(low, today), date_of_birth__gt=_years_ago(high, today))
+
+
+def parse_query(text: str) -> tuple[str, date | None, str]:
+    """Split a search into a case number, a date of birth and name words."""
+    case_number, dob, words = "", None, []
+    for token in text.split():
+        match = _DATE.match(token)
+        if _CASE_NUMBER.match(token):
+            case_number = token.upper()
+        elif match:
+            try:
+                if match.group(1):
+                    dob = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+                else:
+                    dob = date(int(match.group(6)), int(match.group(5)), int(match.group(4)))
+            except ValueError:
+                words.append(token)
+        else:
+            words.append(token)
+    return case_number, dob, " ".join(words)
+
+
+def _scoped(user, filters: ReturneeFilters) -> QuerySet[Returnee]:
+    people = policy.returnees_visible_to(user)
+    if filters.status:
+        people = people.filter(status=filters.status)
+    if filters.sex:
+        people = people.filter(sex=filters.sex)
+    if filters.age_group:
+        people = people.filter(_age_group_filter(filters.age_group))
+    for flag in filters.flags:
+        people = people.filter(**{flag: True})
+    if filters.caseworker:
+        people = people.filter(assigned_caseworker_id=filters.caseworker)
+    if filters.verification:
+        people = people.filter(verification_status=filters.verification)
+    return people
+
+
+def _cursor_dump(person: Returnee, ordering: tuple[str, ...]) -> str:
+    name = ordering[0].lstrip("-")
+    value = getattr(person, name)
+    if isinstance(value, (date, datetime)):
+        value = value.isoformat()
+    return signing.dumps([value, person.pk], salt="returnee-list")
+
+
+def _cursor_filter(cursor: str, ordering: tuple[str, ...]) -> Q:
+    try:
+        value, pk = signing.loads(cursor, salt="returnee-list")
+        pk = int(pk)
+    except (signing.BadSignature, TypeError, ValueError) as exc:
+        raise BadCursor from exc
+    name = ordering[0].lstrip("-")
+    descending = ordering[0].startswith("-")
+    if name == "date_of_birth":
+        value = date.fromisoformat(value)
+    elif name == "updated_at":
+        value = datetime.fromisoformat(value)
+    elif name == "id":
+        value = int(value)
+    op = "lt" if descending else "gt"
+    if name == "id":
+        return Q(**{f"pk__{op}": value})
+    return Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"pk__{op}": pk})
 
 
 def returnee_list(
-    *, user, filters: ReturneeFilters, before: int | None = None, size: int = 50
+    *, user, filters: ReturneeFilters, cursor: str = "", size: int = 50
 ) -> ReturneePage:
-    """Newest first, keyset-paginated by id so a page costs the same at any depth."""
-    people: QuerySet[Returnee] = policy.returnees_visible_to(user)
-    if filters.status:
-        people = people.filter(status=filters.status)
-    if filters.query:
-        q = filters.query.strip()
-        if q.upper().startswith("KZ-"):
-            # Case numbers are stored upper-case, so the unique index answers this.
-            people = people.filter(case_number=q.upper())
+    """A page of people. Without a search: keyset pages in the chosen order, the same cost at
+    any depth. With a search: the best matches by score, across scripts and spellings."""
+    people = _scoped(user, filters)
+    if filters.query.strip():
+        return _search_page(people, filters.query, size)
+    ordering = SORTS.get(filters.sort, SORTS["newest"])
+    if cursor:
+        people = people.filter(_cursor_filter(cursor, ordering))
+    direction = "-" if ordering[0].startswith("-") else ""
+    rows = list(
+        people.select_related("assigned_caseworker").order_by(*ordering, f"{direction}pk")[
+            : size + 1
+        ]
+    )
+    next_cursor = _cursor_dump(rows[size - 1], ordering) if len(rows) > size else None
+    return ReturneePage(rows[:size], next_cursor)
+
+
+def _name_candidates(
+    key: str, skeleton: str, people: QuerySet[Returnee], limit: int = 400
+) -> QuerySet[ReturneeName]:
+    """Name rows that may match: trigram similarity on PostgreSQL, substrings elsewhere."""
+    tokens = [t for t in key.split() if len(t) >= 2]
+    bones = [t for t in skeleton.split() if len(t) >= 2]
+    if connection.vendor == "postgresql":
+        condition = Q(search_key__trigram_similar=key)
+        if skeleton:
+            condition |= Q(skeleton__trigram_similar=skeleton)
+    else:
+        condition = Q(pk__in=[])
+    for token in tokens:
+        condition |= Q(search_key__contains=token)
+    for bone in bones:
+        condition |= Q(skeleton__contains=bone)
+    return ReturneeName.objects.filter(condition, returnee__in=people).values_list(
+        "returnee_id", "full_name"
+    )[:limit]
+
+
+def _search_page(people: QuerySet[Returnee], text: str, size: int) -> ReturneePage:
+    case_number, dob, words = parse_query(text)
+    if case_number:
+        people = people.filter(case_number=case_number)
+    if dob:
+        people = people.filter(date_of_birth=dob)
+    if not words:
+        rows = list(people.select_related("assigned_caseworker").order_by("-pk")[:size])
+        return ReturneePage(rows, None)
+    key, skeleton = name_keys.name_key(words), name_keys.name_skeleton(words)
+    if not key:
+        return ReturneePage([], None)
+    best: dict[int, int] = {}
+    for returnee_id, full_name in _name_candidates(key, skeleton, people):
+        score = name_keys.similarity(words, full_name)
+        if score >= MATCH_THRESHOLD and score > best.get(returnee_id, 0):
+            best[returnee_id] = score
+    ranked = sorted(best, key=lambda pk: (-best[pk], -pk))[:size]
+    found = {p.pk: p for p in people.filter(pk__in=ranked).select_related("assigned_caseworker")}
+    return ReturneePage(
+        [found[pk] for pk in ranked if pk in found], None, {pk: best[pk] for pk in ranked}
+    )
+
+
+def duplicate_candidates(
+    *,
+    user,
+    full_name: str,
+    date_of_birth: date,
+    sex: str,
+    estimated: bool = False,
+    mother: Returnee | None = None,
+    exclude: tuple[int, ...] = (),
+    limit: int = 10,
+) -> list[Candidate]:
+    """People who may already be registered: blocked on sex and date of birth (a wider window
+    when the date is estimated), scored by name in any script, with the mother as evidence."""
+    window = 730 if estimated else 366
+    people = (
+        policy.returnees_visible_to(user)
+        .filter(
+            sex=sex,
+            date_of_birth__gte=date.fromordinal(date_of_birth.toordinal() - window),
+            date_of_birth__lte=date.fromordinal(date_of_birth.toordinal() + window),
+        )
+        .exclude(pk__in=exclude)
+    )
+    key, skeleton = name_keys.name_key(full_name), name_keys.name_skeleton(full_name)
+    best: dict[int, tuple[int, str]] = {}
+    for returnee_id, name in _name_candidates(key, skeleton, people):
+        score = name_keys.similarity(full_name, name)
+        if score > best.get(returnee_id, (0, ""))[0]:
+            best[returnee_id] = (score, name)
+    if not best:
+        return []
+    mothers = {}
+    if mother is not None:
+        mothers = dict(
+            Relationship.objects.filter(
+                person_id__in=best, kind=Relationship.Kind.MOTHER
+            ).values_list("person_id", "relative_id")
+        )
+    found = people.in_bulk(list(best))
+    candidates = []
+    for pk, (name_score, name) in best.items():
+        person = found.get(pk)
+        if person is None:
+            continue
+        reasons = [f"name {name_score}%"]
+        score = name_score
+        if person.date_of_birth == date_of_birth:
+            reasons.append("same date of birth")
+            score += 10
         else:
-            people = people.filter(primary_name__icontains=q) | people.filter(
-                name_latin__icontains=q
-            )
-    if before is not None:
-        people = people.filter(pk__lt=before)
-    rows = list(people.order_by("-pk")[: size + 1])
-    next_before = rows[size - 1].pk if len(rows) > size else None
-    return ReturneePage(rows[:size], next_before)
+            score -= min(abs((person.date_of_birth - date_of_birth).days) // 60, 10)
+        if mother is not None and mothers.get(pk) == mother.pk:
+            reasons.append("same mother")
+            score += 15
+        score = max(0, min(score, 100))
+        if score >= DUPLICATE_THRESHOLD:
+            candidates.append(Candidate(person, score, name, tuple(reasons)))
+    candidates.sort(key=lambda c: (-c.score, c.returnee.pk))
+    return candidates[:limit]
 
 
 def returnee_detail(*, returnee: Returnee) -> Returnee:
-    """The person with what the case page shows, in a fixed number of queries."""
+    """The person with everything the case page shows, in a fixed number of queries."""
     return (
-        Returnee.objects.select_related("household", "assigned_caseworker")
+        Returnee.objects.select_related(
+            "household",
+            "assigned_caseworker",
+            "verification",
+            "verification__decided_by",
+            "verification__via_parent",
+        )
         .prefetch_related(
+            Prefetch("names", queryset=ReturneeName.objects.order_by("-is_primary", "id")),
             Prefetch("placements", queryset=Placement.objects.select_related("centre")),
-            Prefetch("relationships", queryset=Relationship.objects.select_related("relative")),
+            Prefetch(
+                "relationships",
+                queryset=Relationship.objects.select_related("relative").order_by("kind"),
+            ),
+            "relatives_at_home",
+            Prefetch(
+                "guardianships",
+                queryset=Guardianship.objects.select_related(
+                    "guardian_relative", "guardian_returnee"
+                ).prefetch_related("visits"),
+            ),
+            Prefetch(
+                "verification__evidence",
+                queryset=EvidenceItem.objects.select_related("document", "added_by"),
+            ),
+            "documents",
+            Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+            "intakes",
         )
         .get(pk=returnee.pk)
     )
 
 
+def plan_goals(*, returnee: Returnee) -> list[PlanGoal]:
+    return list(PlanGoal.objects.filter(plan__returnee=returnee))
+
+
 def status_counts() -> dict[str, int]:
     """People in each status; an aggregate that carries no personal data."""
-    from django.db.models import Count
-
     counts = dict(
         Returnee.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
     return {status: counts.get(status, 0) for status in CaseStatus.values}
+
+
+def status_counts_for(*, user) -> dict[str, int]:
+    """The same figure within a user's scope, for the caseworker's dashboard."""
+    counts = dict(
+        policy.returnees_visible_to(user)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in CaseStatus.values}
+
+
+def my_cases(*, user, limit: int = 10) -> list[Returnee]:
+    return list(
+        policy.returnees_visible_to(user)
+        .filter(assigned_caseworker=user)
+        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.NOT_ELIGIBLE])
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def verifications_waiting(*, user, limit: int = 10) -> list[Returnee]:
+    return list(
+        policy.returnees_visible_to(user)
+        .filter(status=CaseStatus.VERIFYING, verification_status=VerificationDecision.PENDING)
+        .order_by("pk")[:limit]
+    )
+
+
+def children_without_guardian(*, user, limit: int = 10) -> list[Returnee]:
+    """Orphaned or unaccompanied children with no current guardianship, oldest cases first."""
+    today = timezone.localdate()
+    current = Guardianship.objects.filter(child=OuterRef("pk"), ended_on__isnull=True)
+    return list(
+        policy.returnees_visible_to(user)
+        .filter(
+            Q(is_orphan=True) | Q(is_unaccompanied=True),
+            date_of_birth__gt=_years_ago(18, today),
+        )
+        .exclude(status=CaseStatus.CLOSED)
+        .exclude(Exists(current))
+        .order_by("pk")[:limit]
+    )

@@ -1,9 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from repatriation.admin_site import AuditedModelAdmin
+from repatriation.audit.models import AuditKind
+from repatriation.audit.services import audit_record
 
 from .models import DataSharingAgreement, Organisation, User
 from .roles import FieldGroup
@@ -37,6 +40,30 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        """Nobody changes their own roles or switches themselves off."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ["groups", "is_active"]
+        return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit_record(
+                actor=request.user,
+                kind=AuditKind.UPDATE,
+                record=User.objects.get(pk=id),
+                changes={"password": ["***", "***"]},
+                request=request,
+                detail="admin",
+            )
+        return response
+
+
+# Roles are declared in code (roles.py) and synced; they are not edited in the admin.
+admin.site.unregister(Group)
 
 
 class AgreementForm(forms.ModelForm):

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -5,7 +7,14 @@ from django.urls import reverse
 from repatriation import policy
 
 # Paths a signed-in user may reach before the second factor.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/")
+_OPEN_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/two-factor/",
+    "/static/",
+    "/healthz",
+    "/i18n/",
+)
 
 
 class RequireTwoFactorMiddleware:
@@ -24,5 +33,6 @@ class RequireTwoFactorMiddleware:
             and not request.path_info.startswith(_OPEN_PREFIXES)
             and policy.sees_personal_data(user)
         ):
-            return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:two_factor')}?{query}")
         return self.get_response(request)

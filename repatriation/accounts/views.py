@@ -81,10 +81,30 @@ def two_factor(request):
             if setting_up:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                audit_record(
+                    actor=request.user,
+                    kind=AuditKind.GRANT,
+                    record=request.user,
+                    request=request,
+                    detail="two-factor device enrolled",
+                )
             otp_login(request, device)
+            audit_record(
+                actor=request.user,
+                kind=AuditKind.LOGIN,
+                request=request,
+                detail="two-factor passed",
+            )
             messages.success(request, _("Two-factor authentication passed."))
             return redirect(_safe_next(request))
         else:
+            audit_record(
+                actor=None,
+                kind=AuditKind.LOGIN_FAILED,
+                request=request,
+                username=request.user.get_username(),
+                detail="wrong two-factor code",
+            )
             form.add_error(
                 "token", _("That code is not valid. Check your device's clock and try again.")
             )

@@ -1,7 +1,15 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditKind
+
+
+def _bounded(value):
+    if value and not (date(1900, 1, 1) <= value <= date(2100, 12, 31)):
+        raise forms.ValidationError(_("Enter a date between 1900 and 2100."))
+    return value
 
 
 class AuditFilterForm(forms.Form):
@@ -23,6 +31,12 @@ class AuditFilterForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def clean_date_from(self):
+        return _bounded(self.cleaned_data["date_from"])
+
+    def clean_date_to(self):
+        return _bounded(self.cleaned_data["date_to"])
 
     def clean(self):
         data = super().clean()

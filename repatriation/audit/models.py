@@ -68,8 +68,9 @@ class AuditEvent(models.Model):
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.kind}"
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
+        if not self._state.adding or self.pk is not None:
             raise AppendOnlyError("Audit events cannot be changed.")
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -39,12 +39,12 @@ def audit_changes(
 
 
 def request_ip(request) -> str | None:
-    """The client address as django-axes resolves it (honours PROXY_COUNT behind a proxy)."""
+    """The client address, resolved as for the login lockout (honours PROXY_COUNT)."""
     if request is None:
         return None
-    from axes.helpers import get_client_ip_address
+    from repatriation.accounts.client_ip import client_ip
 
-    return get_client_ip_address(request) or None
+    return client_ip(request)
 
 
 def audit_record(

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "csp",
     "django_htmx",
     "django_celery_beat",
+    "django.contrib.postgres",
     "rest_framework",
     "repatriation",
     "repatriation.accounts",
@@ -127,7 +128,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "repatriation.accounts.views.login_locked_out"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "repatriation.accounts.client_ip.client_ip"
 
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous visitors see nothing
 GUARDIAN_RAISE_403 = False

@@ -1,12 +1,16 @@
 """Production: every secret from the environment, HTTPS only, 2FA on."""
 
 from .base import *  # noqa: F403
-from .base import STORAGES
-from .env import env_bool, env_int, env_list, env_secret_key
+from .base import CELERY_TASK_TIME_LIMIT, STORAGES
+from .env import env_bool, env_database, env_int, env_list, env_secret_key, env_str
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_secret_key("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# No embedded fallbacks in production: a missing variable stops the process.
+DATABASES = {"default": env_database("DATABASE_URL")}
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 

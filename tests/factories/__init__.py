@@ -64,6 +64,7 @@ class OperationFactory(factory.django.DjangoModelFactory):
 class ReturneeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Returnee
+        skip_postgeneration_save = True
 
     case_number = factory.LazyFunction(lambda: f"KZ-2026-{next(_case_numbers):06d}")
     primary_name = "Айгерим Нурланқызы"
@@ -72,6 +73,22 @@ class ReturneeFactory(factory.django.DjangoModelFactory):
     date_of_birth = date(1990, 3, 14)
     status = CaseStatus.PLACED
     phone = "+7 701 555 12 34"
+
+    @factory.post_generation
+    def names(self, create, extracted, **kwargs):
+        """Index the names as registration does, so search finds factory-made people."""
+        if not create:
+            return
+        from returnees.models import NationalityVerification, ReturneeName
+        from returnees.services import name_row
+
+        rows = [name_row(self, self.primary_name, ReturneeName.Kind.NAME, True)]
+        if self.name_latin and self.name_latin != self.primary_name:
+            rows.append(name_row(self, self.name_latin, ReturneeName.Kind.NAME, False))
+        ReturneeName.objects.bulk_create(rows)
+        NationalityVerification.objects.create(
+            returnee=self, claimed_nationality=self.claimed_nationality,
+            decision=self.verification_status)
 
 
 class PlacementFactory(factory.django.DjangoModelFactory):

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "p9Xv2-kLq7#zR4mWt8Yb1Nc6Hj3Gf5Ds0Ae!Ku2Lo9Pi4Uy7Tr",
     "ALLOWED_HOSTS": "cases.example.org",
     "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
 }
 
 

@@ -1,0 +1,202 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from repatriation import policy
+from repatriation.accounts.roles import FieldGroup
+from repatriation.audit.models import AuditKind
+from repatriation.audit.services import audit_record
+from repatriation.policy import Action
+
+from .. import selectors, services, workflow
+from ..forms import DecisionForm, ReturneeEditForm, ReturneeFilterForm, TransitionForm
+from ..models import ClosureReason, Relationship
+from ._common import apply_errors, back_to_case
+
+EDIT_FIELDS = [name for name in ReturneeEditForm.base_fields if name != "version"]
+
+
+@login_required
+def returnee_index(request):
+    if not policy.can(request.user, Action.VIEW):
+        raise Http404
+    form = ReturneeFilterForm(request.GET or None)
+    page = None
+    if not request.GET or form.is_valid():
+        data = form.cleaned_data if request.GET else {}
+        filters = selectors.ReturneeFilters(
+            status=data.get("status", ""),
+            sex=data.get("sex", ""),
+            age_group=data.get("age_group", ""),
+            flags=tuple(data.get("flags", ())),
+            caseworker=data["caseworker"].pk if data.get("caseworker") else None,
+            verification=data.get("verification", ""),
+            query=data.get("q", ""),
+            sort=data.get("sort") or "newest",
+        )
+        try:
+            page = selectors.returnee_list(
+                user=request.user, filters=filters, cursor=data.get("cursor", "")
+            )
+        except selectors.BadCursor:
+            form.add_error(None, _("That page link is no longer valid; start from the first page."))
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(
+        request,
+        "returnees/list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_register": policy.can(request.user, Action.REGISTER),
+        },
+    )
+
+
+def case_context(request, returnee, **extra) -> dict:
+    """Everything the case page shows, cut to the field groups this user may see."""
+    user = request.user
+    person = selectors.returnee_detail(returnee=returnee)
+    groups = policy.field_groups_for(user, person)
+    relative_ids = {r.relative_id for r in person.relationships.all()}
+    visible = (
+        set(
+            policy.returnees_visible_to(user)
+            .filter(pk__in=relative_ids)
+            .values_list("pk", flat=True)
+        )
+        if relative_ids
+        else set()
+    )
+    parents = [
+        r.relative
+        for r in person.relationships.all()
+        if r.kind in (Relationship.Kind.MOTHER, Relationship.Kind.FATHER)
+        and r.relative_id in visible
+    ]
+    can_edit = policy.can(user, Action.EDIT)
+    context = {
+        "person": person,
+        "sees": {group.value: group in groups for group in FieldGroup},
+        "relationships": [r for r in person.relationships.all() if r.relative_id in visible],
+        "can_edit": can_edit,
+        "can_decide": policy.can(user, Action.DECIDE_VERIFICATION),
+        "can_download": policy.can(user, Action.DOWNLOAD_DOCUMENT, person),
+        "sees_intake": can_edit or FieldGroup.PSYCHOSOCIAL in groups,
+        "transitions": [
+            (t, workflow.preconditions_failing(t, person))
+            for t in workflow.transitions_available(person, user)
+        ],
+        "age": workflow.age_on(person),
+        "closure_reasons": ClosureReason.choices,
+        "goals": selectors.plan_goals(returnee=person),
+        "decision_form": DecisionForm(
+            initial={"version": person.verification.version},
+            parents=person.__class__.objects.filter(pk__in=[p.pk for p in parents]),
+        )
+        if hasattr(person, "verification")
+        else None,
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def returnee_page(request, pk):
+    returnee = policy.returnee_get_for_user(request.user, pk)
+    audit_record(actor=request.user, kind=AuditKind.READ, record=returnee, request=request)
+    return render(request, "returnees/detail.html", case_context(request, returnee))
+
+
+@login_required
+def returnee_edit(request, pk):
+    """Edit identity fields; a stale version is refused and what changed is shown."""
+    returnee = policy.returnee_get_for_user(request.user, pk, Action.EDIT)
+    initial = {name: getattr(returnee, name) for name in EDIT_FIELDS}
+    initial["version"] = returnee.version
+    form = ReturneeEditForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        values = {name: data[name] for name in form.changed_data if name in EDIT_FIELDS}
+        try:
+            services.returnee_update(
+                actor=request.user,
+                returnee_id=returnee.pk,
+                version=data["version"],
+                values=values,
+                request=request,
+            )
+            return back_to_case(request, returnee, _("Saved."))
+        except workflow.StaleEdit as stale:
+            conflict = _conflict(form, stale.current)
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this record after you opened it. "
+                    "Nothing was saved. Their changes are shown below; "
+                    "reload to edit the current version."
+                ),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+    return render(
+        request, "returnees/edit.html", {"person": returnee, "form": form, "conflict": conflict}
+    )
+
+
+def _conflict(form, current) -> list[tuple[str, object, object, object]]:
+    """(field, value when the page was loaded, value now, value you entered)."""
+    rows = []
+    for name in EDIT_FIELDS:
+        field = form.fields[name]
+        try:
+            loaded = field.to_python(form.data.get(form.add_initial_prefix(name)))
+        except ValidationError:
+            loaded = None
+        now = getattr(current, name)
+        now = now.pk if hasattr(now, "pk") else now
+        loaded = loaded.pk if hasattr(loaded, "pk") else loaded
+        if str(loaded or "") != str(now or ""):
+            rows.append((field.label, loaded, now, form.cleaned_data.get(name)))
+    return rows
+
+
+@login_required
+@require_POST
+def returnee_transition(request, pk):
+    returnee = policy.returnee_get_for_user(request.user, pk, Action.CHANGE_STATUS)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete; nothing changed."))
+        return back_to_case(request, returnee)
+    data = form.cleaned_data
+    try:
+        workflow.case_transition(
+            actor=request.user,
+            returnee_id=returnee.pk,
+            name=data["transition"],
+            version=data["version"],
+            reason=data["reason"],
+            closure_reason=data["closure_reason"],
+            request=request,
+        )
+    except workflow.TransitionRefused as refused:
+        for reason in refused.reasons:
+            messages.error(request, reason)
+        return back_to_case(request, returnee, anchor="workflow")
+    except workflow.StaleEdit:
+        messages.error(
+            request,
+            _(
+                "The case changed after you opened it; nothing changed. "
+                "Check the current status and try again."
+            ),
+        )
+        return back_to_case(request, returnee, anchor="workflow")
+    return back_to_case(request, returnee, _("Status changed."), anchor="workflow")
