@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from anyascii import anyascii
 from django.db import transaction
+from django.utils import timezone
 
 from rehabilitation.models import Centre, Placement
 from repatriation import demo_names as names
@@ -19,7 +20,25 @@ from repatriation.accounts.models import DataSharingAgreement, Organisation, Use
 from repatriation.accounts.roles import Discipline, FieldGroup, Role
 from repatriation.accounts.services import agreement_grant, centre_staff_set, roles_sync
 from repatriation.operations.models import ManifestEntry, Operation
-from returnees.models import CaseNumberCounter, CaseStatus, Household, Relationship, Returnee, Sex
+from returnees import names as name_keys
+from returnees.models import (
+    CaseEvent,
+    CaseNumberCounter,
+    CaseStatus,
+    EvidenceItem,
+    Guardianship,
+    GuardianshipVisit,
+    Household,
+    IntakeAssessment,
+    NationalityVerification,
+    Relationship,
+    RelativeAtHome,
+    Returnee,
+    ReturneeName,
+    Sex,
+    VerificationDecision,
+)
+from returnees.services import name_row
 
 ANCHOR = date(2026, 11, 1)
 DEMO_PASSWORD = "Demo-pass-2026!"  # noqa: S105 - printed for the demo on purpose
@@ -345,10 +364,15 @@ def _people(
             m = add(mother, h, status, year, {"phone": _phone(rng)})
             members.append(m)
             for _ in range(rng.choice([0, 1, 2, 2, 3, 3, 4, 5, 6])):
-                c = add(gen.child(surname, mother.dob), h, status, year, {})
+                child = gen.child(surname, mother.dob)
+                c = add(child, h, status, year, {})
                 members.append(c)
                 family_links.append((c, m, Relationship.Kind.MOTHER))
                 family_links.append((m, c, Relationship.Kind.CHILD))
+                if len(members) == 2:  # women are often known by their first child: Umm X
+                    people[m]._kunya = [f"Umm {child.latin.split()[0]}"]
+                    if name_keys.script_of(child.name) == "arab":
+                        people[m]._kunya.append(f"أم {child.name}")
         if status in RETURNED:
             for i in members:
                 manifest.append((i, op_index))
@@ -392,6 +416,7 @@ def _people(
         ],
         batch_size=5000,
     )
+    _registry_records(rng, people, users=caseworkers)
     final: dict[int, int] = {}
     for person in people:
         year = int(person.case_number[3:7])
@@ -408,3 +433,198 @@ def _operation_for(rng: random.Random, status: str, count: int) -> int:
     if status in (CaseStatus.IN_TRANSIT, CaseStatus.ARRIVED, CaseStatus.ADAPTATION):
         return count - 1
     return rng.randrange(count - 1)
+
+
+VERIFIED_STATUSES = RETURNED | {CaseStatus.CLEARED}
+RELATIVE_KINDS = ["mother", "father", "sister", "brother", "aunt", "grandmother", "uncle"]
+REGIONS = [region for region, _name in names.CENTRES]
+
+
+def _decision_for(rng: random.Random, status: str) -> str:
+    if status in VERIFIED_STATUSES:
+        return VerificationDecision.VERIFIED
+    if status == CaseStatus.NOT_ELIGIBLE:
+        return VerificationDecision.REJECTED
+    if status == CaseStatus.VERIFYING:
+        return rng.choices(
+            [
+                VerificationDecision.PENDING,
+                VerificationDecision.INCONCLUSIVE,
+                VerificationDecision.VERIFIED,
+            ],
+            [70, 15, 15],
+        )[0]
+    return VerificationDecision.PENDING
+
+
+def _registry_records(rng: random.Random, people: list[Returnee], users: list[User]) -> None:
+    """Names and aliases, verification with evidence, relatives at home, guardians of orphans,
+    intake assessments and the start of each timeline, all in bulk."""
+    verifier = User.objects.get(username="verifier")
+    actor = users[0]
+    name_rows, verifications, events, intakes = [], [], [], []
+    for person in people:
+        name_rows.append(name_row(person, person.primary_name, ReturneeName.Kind.NAME, True))
+        if person.name_latin and person.name_latin != person.primary_name:
+            name_rows.append(name_row(person, person.name_latin, ReturneeName.Kind.NAME, False))
+        for alias in getattr(person, "_kunya", []):
+            name_rows.append(name_row(person, alias, ReturneeName.Kind.KUNYA, False))
+        decision = _decision_for(rng, person.status)
+        person.verification_status = decision
+        decided = decision != VerificationDecision.PENDING
+        verifications.append(
+            NationalityVerification(
+                returnee=person,
+                claimed_nationality="KZ",
+                decision=decision,
+                decided_by=verifier if decided else None,
+                decided_at=timezone.now() - timedelta(days=rng.randint(30, 900))
+                if decided
+                else None,
+                decision_reason="Documents and interview consistent." if decided else "",
+            )
+        )
+        events.append(
+            CaseEvent(
+                returnee=person,
+                kind=CaseEvent.Kind.REGISTERED,
+                actor=actor,
+                to_status=CaseStatus.IDENTIFIED,
+            )
+        )
+        if person.status != CaseStatus.IDENTIFIED:
+            events.append(
+                CaseEvent(
+                    returnee=person,
+                    kind=CaseEvent.Kind.TRANSITION,
+                    actor=actor,
+                    from_status=CaseStatus.IDENTIFIED,
+                    to_status=person.status,
+                    transition="seeded",
+                    reason="Recorded before this system.",
+                )
+            )
+        if person.status in (CaseStatus.ADAPTATION, CaseStatus.PLACED, CaseStatus.REINTEGRATION):
+            adult = (ANCHOR - person.date_of_birth).days >= 18 * 365
+            intakes.append(
+                IntakeAssessment(
+                    returnee=person,
+                    assessed_by=actor,
+                    health_needs=rng.choice(
+                        [
+                            "",
+                            "Dental care",
+                            "Malnutrition follow-up",
+                            "Shrapnel wound, physiotherapy",
+                        ]
+                    ),
+                    psychosocial_needs=rng.choice(["Sleep problems", "Grief", "Anxiety", ""]),
+                    education_level=rng.choice(
+                        ["none", "primary", "secondary"]
+                        if adult
+                        else ["preschool_age", "none", "primary"]
+                    ),
+                    languages=rng.choice(["Kazakh, Russian", "Russian, Arabic", "Kazakh, Arabic"]),
+                    risk_level=rng.choices(["low", "medium", "high"], [60, 30, 10])[0],
+                )
+            )
+    ReturneeName.objects.bulk_create(name_rows, batch_size=5000)
+    Returnee.objects.bulk_update(people, ["verification_status"], batch_size=5000)
+    NationalityVerification.objects.bulk_create(verifications, batch_size=5000)
+    CaseEvent.objects.bulk_create(events, batch_size=5000)
+    IntakeAssessment.objects.bulk_create(intakes, batch_size=5000)
+    evidence = []
+    for verification in verifications:
+        if verification.decision == VerificationDecision.PENDING:
+            continue
+        adult = (ANCHOR - verification.returnee.date_of_birth).days >= 18 * 365
+        kinds = (
+            [EvidenceItem.Kind.PASSPORT, EvidenceItem.Kind.INTERVIEW]
+            if adult
+            else [EvidenceItem.Kind.BIRTH_CERTIFICATE, EvidenceItem.Kind.DNA]
+        )
+        for kind in kinds[: rng.randint(1, 2)]:
+            evidence.append(
+                EvidenceItem(
+                    verification=verification,
+                    kind=kind,
+                    added_by=actor,
+                    confidence=rng.choice(
+                        [EvidenceItem.Confidence.HIGH, EvidenceItem.Confidence.MEDIUM]
+                    ),
+                )
+            )
+    EvidenceItem.objects.bulk_create(evidence, batch_size=5000)
+    _relatives_and_guardians(rng, people, actor)
+
+
+def _relatives_and_guardians(rng: random.Random, people: list[Returnee], actor: User) -> None:
+    by_household: dict[int, list[Returnee]] = {}
+    for person in people:
+        by_household.setdefault(person.household_id, []).append(person)
+    relatives: list[RelativeAtHome] = []
+    orphans_by_household: dict[int, list[Returnee]] = {}
+    for household_id, members in by_household.items():
+        orphans = [p for p in members if p.is_orphan]
+        if orphans:
+            orphans_by_household[household_id] = orphans
+        if orphans or rng.random() < 0.65:
+            for _ in range(rng.randint(1, 2)):
+                given = rng.choice(names.KAZAKH_WOMEN + names.KAZAKH_MEN)
+                surname = rng.choice(names.KAZAKH_SURNAMES_M)
+                relatives.append(
+                    RelativeAtHome(
+                        returnee=members[0],
+                        full_name=f"{given} {surname}",
+                        relationship=rng.choice(RELATIVE_KINDS),
+                        region=rng.choice(REGIONS),
+                        contact=_phone(rng),
+                        is_verified=rng.random() < 0.5,
+                    )
+                )
+    RelativeAtHome.objects.bulk_create(relatives, batch_size=5000)
+    first_relative = {}
+    for relative in relatives:
+        first_relative.setdefault(relative.returnee.household_id, relative)
+    guardianships = []
+    for household_id, orphans in orphans_by_household.items():
+        for orphan in orphans:
+            if orphan.status == CaseStatus.IDENTIFIED or rng.random() < 0.1:
+                continue  # still without a guardian: the dashboard lists them
+            relative = first_relative.get(household_id)
+            if relative is not None and relative.returnee_id == orphan.pk and rng.random() < 0.7:
+                guardianships.append(
+                    Guardianship(
+                        child=orphan,
+                        guardian_kind=Guardianship.GuardianKind.RELATIVE_AT_HOME,
+                        guardian_relative=relative,
+                        legal_basis=Guardianship.LegalBasis.COURT_ORDER,
+                        started_on=ANCHOR - timedelta(days=rng.randint(30, 700)),
+                        created_by=actor,
+                    )
+                )
+            else:
+                guardianships.append(
+                    Guardianship(
+                        child=orphan,
+                        guardian_kind=Guardianship.GuardianKind.STATE,
+                        state_body=f"Guardianship authority, {rng.choice(REGIONS)}",
+                        legal_basis=Guardianship.LegalBasis.ADMINISTRATIVE,
+                        started_on=ANCHOR - timedelta(days=rng.randint(30, 700)),
+                        created_by=actor,
+                    )
+                )
+    Guardianship.objects.bulk_create(guardianships, batch_size=5000)
+    GuardianshipVisit.objects.bulk_create(
+        [
+            GuardianshipVisit(
+                guardianship=g,
+                visited_on=g.started_on + timedelta(days=30),
+                visitor=actor,
+                findings="Child settled; school attendance regular.",
+            )
+            for g in guardianships
+            if g.started_on + timedelta(days=30) <= ANCHOR
+        ],
+        batch_size=5000,
+    )

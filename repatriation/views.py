@@ -10,7 +10,26 @@ from repatriation.celery import app as celery_app
 
 @login_required
 def home(request):
-    return render(request, "home.html")
+    """Each role's start page; the registry panels appear for those who work with people."""
+    from repatriation import policy
+    from repatriation.policy import Action
+    from returnees import selectors
+    from returnees.models import CaseStatus
+
+    context = {}
+    user = request.user
+    if policy.can(user, Action.VIEW):
+        counts = selectors.status_counts_for(user=user)
+        context.update(
+            {
+                "registry": True,
+                "my_cases": selectors.my_cases(user=user),
+                "verifications_waiting": selectors.verifications_waiting(user=user),
+                "status_rows": [(CaseStatus(s).label, s, n) for s, n in counts.items()],
+                "children_without_guardian": selectors.children_without_guardian(user=user),
+            }
+        )
+    return render(request, "home.html", context)
 
 
 def _database_state() -> str:

@@ -87,7 +87,7 @@ def name_skeleton(text: str) -> str:
     words = []
     for word in name_key(source).split():
         consonants = _VOWELS.sub("", word)
-        if consonants:
+        if len(consonants) >= 2:  # one letter ("m" of Umm) tells names apart poorly
             words.append(consonants)
     return " ".join(words)
 
@@ -102,9 +102,18 @@ def similarity(query: str, candidate: str) -> int:
     a, b = name_key(query), name_key(candidate)
     if not a or not b:
         return 0
-    score = max(fuzz.token_sort_ratio(a, b), fuzz.token_set_ratio(a, b) * 0.95)
+    score = _compare(a, b)
     if script_of(query) == "arab" or script_of(candidate) == "arab":
-        score = max(
-            score, fuzz.token_sort_ratio(name_skeleton(query), name_skeleton(candidate)) * 0.9
-        )
+        score = max(score, _compare(name_skeleton(query), name_skeleton(candidate)) * 0.85)
     return round(score)
+
+
+def _compare(a: str, b: str) -> float:
+    """Whole names compared in any word order; a query with fewer words (a given name alone)
+    may match part of a longer name, but a longer query never matches a shorter name fully."""
+    if not a or not b:
+        return 0.0
+    score = fuzz.token_sort_ratio(a, b)
+    if len(a.split()) < len(b.split()):
+        score = max(score, fuzz.token_set_ratio(a, b) * 0.95)
+    return score

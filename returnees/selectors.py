@@ -45,7 +45,7 @@ SORTS = {
 }
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$|^(\d{2})\.(\d{2})\.(\d{4})$")
 _CASE_NUMBER = re.compile(r"^[A-Za-z]{2}-\d{4}-\d{6}$")
-MATCH_THRESHOLD = 70
+MATCH_THRESHOLD = 80
 DUPLICATE_THRESHOLD = 75
 
 

@@ -87,8 +87,10 @@ class ReturneeFactory(factory.django.DjangoModelFactory):
             rows.append(name_row(self, self.name_latin, ReturneeName.Kind.NAME, False))
         ReturneeName.objects.bulk_create(rows)
         NationalityVerification.objects.create(
-            returnee=self, claimed_nationality=self.claimed_nationality,
-            decision=self.verification_status)
+            returnee=self,
+            claimed_nationality=self.claimed_nationality,
+            decision=self.verification_status,
+        )
 
 
 class PlacementFactory(factory.django.DjangoModelFactory):
