@@ -25,3 +25,15 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
         "-c repatriation.allow_audit_truncate=on"
     )
+
+# Uploaded files of the test run go to a scratch folder, not the developer's data.
+import tempfile  # noqa: E402
+
+PRIVATE_STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="repatriation-test-files-"))  # noqa: F405
+STORAGES = {  # noqa: F405
+    **STORAGES,  # noqa: F405
+    "default": {
+        **STORAGES["default"],  # noqa: F405
+        "OPTIONS": {"location": PRIVATE_STORAGE_ROOT, "base_url": None},
+    },
+}

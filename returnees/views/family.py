@@ -12,7 +12,7 @@ from ..models import Guardianship
 from ._common import apply_errors, back_to_case
 
 
-def _small_form(request, pk, form_class, save, template_title, anchor, **form_kwargs):
+def _small_form(request, pk, form_class, save, template_title, anchor, form_kwargs):
     """The shared shape of the case page's small forms: check, save through a service, return."""
     returnee = policy.returnee_get_for_user(request.user, pk, Action.EDIT)
     form = form_class(request.POST or None, **form_kwargs(returnee))

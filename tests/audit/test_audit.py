@@ -206,3 +206,46 @@ def test_auditor_page_query_count_is_constant(client, users, django_assert_max_n
     _bulk_events(500)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("audit:event_list"))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only"
+)
+def test_database_refuses_truncate_outside_the_test_suite():
+    import psycopg2
+
+    audit_record(actor=None, kind=AuditKind.LOGIN_FAILED, username="someone")
+    db = connection.settings_dict
+    # A plain connection, without the test suite's opt-in setting.
+    raw = psycopg2.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        host=db["HOST"],
+        port=db["PORT"] or 5432,
+        password=db["PASSWORD"] or None,
+    )
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '5s'")
+            with pytest.raises(psycopg2.Error, match="TRUNCATE refused"):
+                cursor.execute("TRUNCATE audit_auditevent")
+        raw.rollback()
+    finally:
+        raw.close()
+    assert AuditEvent.objects.filter(actor_username="someone").exists()
+
+
+def test_saving_over_an_existing_event_is_refused(event):
+    forged = AuditEvent(pk=event.pk, kind=AuditKind.LOGIN, actor_username="forged")
+    with pytest.raises(AppendOnlyError):
+        forged.save()
+    assert AuditEvent.objects.get(pk=event.pk).actor_username == "someone"
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_auditor_dates_out_of_range_are_refused(client, users, day):
+    client.force_login(users[Role.AUDITOR])
+    response = client.get(reverse("audit:event_list"), {"date_from": day})
+    assert response.status_code == 200
+    assert "between 1900 and 2100" in response.content.decode()

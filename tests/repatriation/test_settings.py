@@ -105,3 +105,11 @@ def test_production_turns_two_factor_on():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True", "False"]
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "CELERY_BROKER_URL"])
+def test_production_needs_a_database_and_a_broker(missing):
+    environment = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = _run(["manage.py", "check"], environment, drop=(missing,))
+    assert result.returncode != 0
+    assert f"{missing} is required" in result.stderr

@@ -1,0 +1,121 @@
+"""One search box across scripts and spellings; duplicate candidates before registration."""
+
+from datetime import date
+
+import pytest
+
+from repatriation.accounts.roles import Role
+from returnees import names, services
+from returnees.models import ReturneeName
+from returnees.selectors import ReturneeFilters, duplicate_candidates, returnee_list
+from tests.factories import ReturneeFactory
+
+SPELLINGS = [
+    "Айгерим Нурланқызы",
+    "Aigerim Nurlankyzy",
+    "Aygerim Nurlanqyzy",
+    "Nurlankyzy Aigerim",
+    "АЙГЕРИМ НУРЛАНКЫЗЫ",
+]
+
+
+@pytest.mark.parametrize("a", SPELLINGS)
+@pytest.mark.parametrize("b", SPELLINGS)
+def test_spellings_of_one_name_fold_together(a, b):
+    assert names.similarity(a, b) >= 95
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("يوسف", "Yusuf"),
+        ("عائشة", "Aisha"),
+        ("محمد", "Muhammad"),
+        ("Юсуф", "Yusuf"),
+    ],
+)
+def test_arabic_script_matches_latin_and_cyrillic(a, b):
+    assert names.similarity(a, b) >= 80
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Айгерим Нурланқызы", "Динара Ахметова"),
+        ("Umm Yusuf", "Yusuf"),
+        ("Aisha", "Fatima"),
+    ],
+)
+def test_different_names_stay_apart(a, b):
+    assert names.similarity(a, b) < 90
+
+
+def _search(user, query):
+    return returnee_list(user=user, filters=ReturneeFilters(query=query))
+
+
+@pytest.fixture
+def aigerim(users):
+    return services.returnee_register(
+        actor=users[Role.CASEWORKER],
+        person=services.PersonInput(
+            full_name="Айгерим Нурланқызы",
+            sex="F",
+            date_of_birth=date(1990, 3, 14),
+            aliases=[("Umm Yusuf", ReturneeName.Kind.KUNYA)],
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "query", [*SPELLINGS, "Umm Yusuf", "умм юсуф", "1990-03-14", "14.03.1990", "Aigerim 1990-03-14"]
+)
+def test_search_finds_the_person(users, aigerim, query):
+    ReturneeFactory(
+        primary_name="Динара Ахметова",
+        name_latin="Dinara Akhmetova",
+        date_of_birth=date(1985, 1, 1),
+    )
+    page = _search(users[Role.CASEWORKER], query)
+    assert [p.pk for p in page.people][:1] == [aigerim.pk]
+
+
+def test_search_by_case_number(users, aigerim):
+    page = _search(users[Role.CASEWORKER], aigerim.case_number.lower())
+    assert [p.pk for p in page.people] == [aigerim.pk]
+
+
+def test_search_never_reaches_outside_scope(users, aigerim):
+    assert _search(users[Role.CENTRE_STAFF], "Aigerim").people == []
+
+
+def test_duplicate_candidates_across_scripts(users, aigerim):
+    found = duplicate_candidates(
+        user=users[Role.CASEWORKER],
+        full_name="Aygerim Nurlanqyzy",
+        date_of_birth=date(1990, 3, 14),
+        sex="F",
+    )
+    assert [c.returnee.pk for c in found] == [aigerim.pk]
+    assert found[0].score >= 95 and "same date of birth" in found[0].reasons
+
+
+def test_duplicate_check_blocks_on_sex_and_date_of_birth(users, aigerim):
+    kwargs = {"user": users[Role.CASEWORKER], "full_name": "Aigerim Nurlankyzy"}
+    assert duplicate_candidates(**kwargs, date_of_birth=date(1990, 3, 14), sex="M") == []
+    assert duplicate_candidates(**kwargs, date_of_birth=date(1980, 3, 14), sex="F") == []
+    # An estimated date of birth widens the window to two years.
+    assert duplicate_candidates(**kwargs, date_of_birth=date(1991, 9, 1), sex="F", estimated=True)
+
+
+def test_search_query_count_is_constant(client, users, django_assert_max_num_queries):
+    client.force_login(users[Role.CASEWORKER])
+    for i in range(3):
+        ReturneeFactory(primary_name=f"Айгерим Test{i}", name_latin=f"Aigerim Test{i}")
+    client.get("/people/", {"q": "Aigerim"})
+    with django_assert_max_num_queries(12) as few:
+        client.get("/people/", {"q": "Aigerim"})
+    for i in range(30):
+        ReturneeFactory(primary_name=f"Айгерим More{i}", name_latin=f"Aigerim More{i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/people/", {"q": "Aigerim"})
