@@ -40,4 +40,4 @@ messages: $(STAMP) ## Extract and compile translations (English source, Russian,
 
 bench: $(STAMP) ## Time the pages on a separate PostgreSQL database of SIZE people (default 100000)
 	DJANGO_SETTINGS_MODULE=repatriation.settings.test DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
-		$(PY) manage.py bench --size $(SIZE)
+		$(PY) manage.py bench --size $(SIZE) $(BENCH_ARGS)

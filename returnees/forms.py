@@ -46,7 +46,12 @@ SORT_LABELS = {
 
 
 class DateInput(forms.DateInput):
+    """A native date picker; its value must be ISO whatever the user's language."""
+
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        super().__init__(attrs, format=format)
 
 
 def _past_date_field(label, required=True):
@@ -92,7 +97,7 @@ class ReturneeFilterForm(forms.Form):
         label=_("Vulnerability"),
         required=False,
         choices=[(f, FLAG_LABELS[f]) for f in FLAGS],
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     caseworker = forms.ModelChoiceField(
         label=_("Caseworker"), required=False, queryset=User.objects.none()
@@ -135,9 +140,13 @@ class PersonForm(forms.Form):
     alias_kind = forms.ChoiceField(
         label=_("Kind of alias"),
         required=False,
-        choices=[c for c in ReturneeName.Kind.choices if c[0] != "name"],
+        choices=[("", "—"), *[c for c in ReturneeName.Kind.choices if c[0] != "name"]],
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        choices=Sex.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
     date_of_birth = _past_date_field(_("Date of birth"))
     date_of_birth_estimated = forms.BooleanField(label=_("Date of birth estimated"), required=False)
     place_of_birth = forms.CharField(label=_("Place of birth"), max_length=200, required=False)
@@ -152,7 +161,7 @@ class PersonForm(forms.Form):
         label=_("Vulnerability"),
         required=False,
         choices=[(f, FLAG_LABELS[f]) for f in FLAGS],
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     phone = forms.RegexField(
         label=_("Phone"),
@@ -329,7 +338,7 @@ class DecisionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     decision = forms.ChoiceField(
         label=_("Decision"),
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         choices=[c for c in VerificationDecision.choices if c[0] != VerificationDecision.PENDING],
     )
     via_parent = forms.ModelChoiceField(

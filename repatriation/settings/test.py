@@ -30,7 +30,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
 import tempfile  # noqa: E402
 
 PRIVATE_STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="repatriation-test-files-"))  # noqa: F405
-STORAGES = {  # noqa: F405
+STORAGES = {
     **STORAGES,  # noqa: F405
     "default": {
         **STORAGES["default"],  # noqa: F405

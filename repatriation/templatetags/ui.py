@@ -8,7 +8,11 @@ def bs_widget(field):
     """A field's widget with Bootstrap classes and its error state for screen readers."""
     widget = field.field.widget
     kind = getattr(widget, "input_type", "")
-    css = {"checkbox": "form-check-input", "select": "form-select"}.get(kind, "form-control")
+    css = {
+        "checkbox": "form-check-input",
+        "radio": "form-check-input",
+        "select": "form-select",
+    }.get(kind, "form-control")
     if widget.__class__.__name__ in ("Select", "SelectMultiple"):
         css = "form-select"
     attrs = {"class": css + (" is-invalid" if field.errors else "")}
@@ -17,4 +21,8 @@ def bs_widget(field):
         attrs["aria-describedby"] = f"{field.auto_id}_errors"
     elif field.help_text:
         attrs["aria-describedby"] = f"{field.auto_id}_help"
-    return field.as_widget(attrs=attrs)
+    html = field.as_widget(attrs=attrs)
+    if field.field.show_hidden_initial:
+        # The value as loaded travels with the form, so a stale edit can show what changed.
+        html += field.as_hidden(only_initial=True)
+    return html

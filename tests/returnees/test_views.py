@@ -267,3 +267,31 @@ def test_case_page_sections_follow_field_groups(client, world):
     body = client.get(url).content.decode()
     assert 'id="verification"' in body and 'data-testid="decision-form"' in body
     assert 'data-section="contact"' not in body
+
+
+def test_date_inputs_are_iso_in_every_language(caseworker_client, world):
+    caseworker_client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    body = caseworker_client.get(reverse("returnees:edit", args=[world["person_a"].pk])).content
+    assert 'type="date" name="date_of_birth" value="1990-03-14"' in body.decode()
+
+
+def test_an_edit_changes_only_the_fields_the_user_changed(caseworker_client, world):
+    from repatriation.audit.models import AuditEvent, AuditKind
+
+    person = world["person_a"]
+    url = reverse("returnees:edit", args=[person.pk])
+    form = caseworker_client.get(url).context["form"]
+    html = caseworker_client.get(url).content.decode()
+    assert 'name="initial-place_of_birth"' in html
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        if value in (None, False):
+            continue
+        data[name] = value.pk if hasattr(value, "pk") else value
+        if name != "version":
+            data[f"initial-{name}"] = data[name]
+    data["place_of_birth"] = "Тараз"
+    assert caseworker_client.post(url, data).status_code == 302
+    event = AuditEvent.objects.get(kind=AuditKind.UPDATE, record_id=str(person.pk))
+    assert list(event.changes) == ["place_of_birth"]
