@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sex(models.TextChoices):
@@ -69,7 +70,9 @@ class CaseNumberCounter(models.Model):
 class Returnee(models.Model):
     case_number = models.CharField(_("case number"), max_length=20, unique=True)
     primary_name = models.CharField(
-        _("name"), max_length=200, help_text=_("As recorded, in its original script.")
+        pgettext_lazy("person", "name"),
+        max_length=200,
+        help_text=_("As recorded, in its original script."),
     )
     name_latin = models.CharField(_("name in Latin script"), max_length=200, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -188,7 +191,7 @@ class ReturneeName(models.Model):
         OTHER_ALIAS = "alias", _("Other alias")
 
     returnee = models.ForeignKey(Returnee, on_delete=models.PROTECT, related_name="names")
-    full_name = models.CharField(_("name"), max_length=200)
+    full_name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     script = models.CharField(_("script"), max_length=4, choices=Script.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NAME)
     is_primary = models.BooleanField(_("primary"), default=False)
@@ -196,7 +199,7 @@ class ReturneeName(models.Model):
     skeleton = models.CharField(max_length=200, db_index=True, editable=False)
 
     class Meta:
-        verbose_name = _("name")
+        verbose_name = pgettext_lazy("person", "name")
         verbose_name_plural = _("names")
         constraints = [
             models.UniqueConstraint(
@@ -216,7 +219,7 @@ class RelativeAtHome(models.Model):
     returnee = models.ForeignKey(
         Returnee, on_delete=models.PROTECT, related_name="relatives_at_home"
     )
-    full_name = models.CharField(_("name"), max_length=200)
+    full_name = models.CharField(pgettext_lazy("person", "name"), max_length=200)
     relationship = models.CharField(_("relationship"), max_length=40)
     region = models.CharField(_("region"), max_length=100)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
