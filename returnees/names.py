@@ -8,6 +8,7 @@ which is usually written without vowels, against Latin or Cyrillic spellings.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
@@ -97,14 +98,31 @@ def latin_of(text: str) -> str:
     return " ".join(part.capitalize() for part in anyascii(text).split())
 
 
+@dataclass(frozen=True)
+class Keys:
+    """A name's folded key, consonant skeleton and whether it is written in Arabic script."""
+
+    key: str
+    skeleton: str
+    arabic: bool
+
+    @classmethod
+    def of(cls, text: str) -> "Keys":
+        return cls(name_key(text), name_skeleton(text), script_of(text) == "arab")
+
+
 def similarity(query: str, candidate: str) -> int:
     """0–100: how alike two names are, whatever their scripts and word order."""
-    a, b = name_key(query), name_key(candidate)
-    if not a or not b:
+    return similarity_of_keys(Keys.of(query), Keys.of(candidate))
+
+
+def similarity_of_keys(query: Keys, candidate: Keys) -> int:
+    """The same score from keys already computed (stored beside each name)."""
+    if not query.key or not candidate.key:
         return 0
-    score = _compare(a, b)
-    if script_of(query) == "arab" or script_of(candidate) == "arab":
-        score = max(score, _compare(name_skeleton(query), name_skeleton(candidate)) * 0.85)
+    score = _compare(query.key, candidate.key)
+    if query.arabic or candidate.arabic:
+        score = max(score, _compare(query.skeleton, candidate.skeleton) * 0.85)
     return round(score)
 
 

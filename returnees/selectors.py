@@ -8,7 +8,18 @@ from datetime import date, datetime
 
 from django.core import signing
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
 from rehabilitation.models import Placement, PlanGoal
@@ -179,25 +190,68 @@ def returnee_list(
     return ReturneePage(rows[:size], next_cursor)
 
 
+_CANDIDATE_FIELDS = ("returnee_id", "full_name", "search_key", "skeleton", "script")
+SEARCH_CANDIDATES = 300
+
+
+class WordDistance(Func):
+    """`column <->> 'query'`: 1 − word similarity, in the form a GiST index can order by."""
+
+    arg_joiner = " <->> "
+    template = "%(expressions)s"
+    output_field = FloatField()
+
+
 def _name_candidates(
-    key: str, skeleton: str, people: QuerySet[Returnee], limit: int = 400
-) -> QuerySet[ReturneeName]:
-    """Name rows that may match: trigram similarity on PostgreSQL, substrings elsewhere."""
-    tokens = [t for t in key.split() if len(t) >= 2]
-    bones = [t for t in skeleton.split() if len(t) >= 2]
-    if connection.vendor == "postgresql":
-        condition = Q(search_key__trigram_similar=key)
-        if skeleton:
-            condition |= Q(skeleton__trigram_similar=skeleton)
-    else:
+    text: str, people: QuerySet[Returnee], *, whole: bool, limit: int = 2000
+) -> list[tuple[int, str, name_keys.Keys]]:
+    """(returnee id, name, its stored keys) for the names that may match.
+
+    On PostgreSQL two index-backed queries: the folded key by trigram similarity (`whole`: the
+    names as wholes, for duplicates) or word similarity (a part of a name, for search), and
+    the consonant skeleton against names written in Arabic script, or against every name when
+    the query itself is Arabic. Kept apart so that each uses its own GIN trigram index.
+    Elsewhere, any word of the query as a substring.
+    """
+    key, skeleton = name_keys.name_key(text), name_keys.name_skeleton(text)
+    names = ReturneeName.objects.all()
+    if people.query.has_filters():  # a full-scope user without filters needs no join
+        names = names.filter(returnee__in=people)
+    if connection.vendor != "postgresql":
         condition = Q(pk__in=[])
-    for token in tokens:
-        condition |= Q(search_key__contains=token)
-    for bone in bones:
-        condition |= Q(skeleton__contains=bone)
-    return ReturneeName.objects.filter(condition, returnee__in=people).values_list(
-        "returnee_id", "full_name"
-    )[:limit]
+        for token in (t for t in key.split() if len(t) >= 2):
+            condition |= Q(search_key__contains=token)
+        for bone in (t for t in skeleton.split() if len(t) >= 2):
+            condition |= Q(skeleton__contains=bone)
+        return _with_keys(names.filter(condition).values_list(*_CANDIDATE_FIELDS)[:limit])
+    if whole:
+        # Duplicates: whole names alike (trigram similarity, GIN index), joined to the block.
+        rows = list(
+            names.filter(search_key__trigram_similar=key).values_list(*_CANDIDATE_FIELDS)[:limit]
+        )
+        by_skeleton = names.filter(skeleton__trigram_similar=skeleton) if skeleton else None
+    else:
+        # Search: the names nearest to the query first, straight from the GiST index.
+        rows = list(
+            names.order_by(WordDistance(F("search_key"), Value(key))).values_list(
+                *_CANDIDATE_FIELDS
+            )[:SEARCH_CANDIDATES]
+        )
+        by_skeleton = (
+            names.order_by(WordDistance(F("skeleton"), Value(skeleton))) if skeleton else None
+        )
+    if by_skeleton is not None:
+        if name_keys.script_of(text) != "arab":
+            by_skeleton = by_skeleton.filter(script="arab")
+        rows += list(by_skeleton.values_list(*_CANDIDATE_FIELDS)[:SEARCH_CANDIDATES])
+    return _with_keys(rows)
+
+
+def _with_keys(rows) -> list[tuple[int, str, name_keys.Keys]]:
+    return [
+        (pk, name, name_keys.Keys(key, skeleton, script == "arab"))
+        for pk, name, key, skeleton, script in rows
+    ]
 
 
 def _search_page(people: QuerySet[Returnee], text: str, size: int) -> ReturneePage:
@@ -209,12 +263,12 @@ def _search_page(people: QuerySet[Returnee], text: str, size: int) -> ReturneePa
     if not words:
         rows = list(people.select_related("assigned_caseworker").order_by("-pk")[:size])
         return ReturneePage(rows, None)
-    key, skeleton = name_keys.name_key(words), name_keys.name_skeleton(words)
-    if not key:
+    if not name_keys.name_key(words):
         return ReturneePage([], None)
     best: dict[int, int] = {}
-    for returnee_id, full_name in _name_candidates(key, skeleton, people):
-        score = name_keys.similarity(words, full_name)
+    query = name_keys.Keys.of(words)
+    for returnee_id, _name, keys in _name_candidates(words, people, whole=False):
+        score = name_keys.similarity_of_keys(query, keys)
         if score >= MATCH_THRESHOLD and score > best.get(returnee_id, 0):
             best[returnee_id] = score
     ranked = sorted(best, key=lambda pk: (-best[pk], -pk))[:size]
@@ -247,10 +301,10 @@ def duplicate_candidates(
         )
         .exclude(pk__in=exclude)
     )
-    key, skeleton = name_keys.name_key(full_name), name_keys.name_skeleton(full_name)
     best: dict[int, tuple[int, str]] = {}
-    for returnee_id, name in _name_candidates(key, skeleton, people):
-        score = name_keys.similarity(full_name, name)
+    query = name_keys.Keys.of(full_name)
+    for returnee_id, name, keys in _name_candidates(full_name, people, whole=True):
+        score = name_keys.similarity_of_keys(query, keys)
         if score > best.get(returnee_id, (0, ""))[0]:
             best[returnee_id] = (score, name)
     if not best:
