@@ -285,12 +285,14 @@ def duplicate_candidates(
     date_of_birth: date,
     sex: str,
     estimated: bool = False,
-    mother: Returnee | None = None,
+    mother_name: str = "",
     exclude: tuple[int, ...] = (),
     limit: int = 10,
 ) -> list[Candidate]:
     """People who may already be registered: blocked on sex and date of birth (a wider window
-    when the date is estimated), scored by name in any script, with the mother as evidence."""
+    when the date is estimated), scored by name in any script. When the mother's name is
+    known, a candidate whose recorded mother has a like name scores higher, one whose mother
+    is clearly someone else lower: children's given names repeat a lot."""
     window = 730 if estimated else 366
     people = (
         policy.returnees_visible_to(user)
@@ -309,12 +311,12 @@ def duplicate_candidates(
             best[returnee_id] = (score, name)
     if not best:
         return []
-    mothers = {}
-    if mother is not None:
+    mothers: dict[int, str] = {}
+    if mother_name.strip():
         mothers = dict(
             Relationship.objects.filter(
                 person_id__in=best, kind=Relationship.Kind.MOTHER
-            ).values_list("person_id", "relative_id")
+            ).values_list("person_id", "relative__primary_name")
         )
     found = people.in_bulk(list(best))
     candidates = []
@@ -329,9 +331,14 @@ def duplicate_candidates(
             score += 10
         else:
             score -= min(abs((person.date_of_birth - date_of_birth).days) // 60, 10)
-        if mother is not None and mothers.get(pk) == mother.pk:
-            reasons.append("same mother")
-            score += 15
+        if pk in mothers:
+            alike = name_keys.similarity(mother_name, mothers[pk])
+            if alike >= 85:
+                reasons.append(f"mother's name {alike}%")
+                score += 15
+            elif alike < 60:
+                reasons.append("another mother")
+                score -= 15
         score = max(0, min(score, 100))
         if score >= DUPLICATE_THRESHOLD:
             candidates.append(Candidate(person, score, name, tuple(reasons)))

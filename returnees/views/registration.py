@@ -37,7 +37,10 @@ def _person_input(data, *, flags=None, caseworker=None) -> services.PersonInput:
 
 
 def _candidates(request, people: list[services.PersonInput]):
-    """Possible duplicates for everyone being registered, keyed by their position."""
+    """Possible duplicates for everyone being registered, keyed by their position.
+
+    The first person is the mother of the others, whose candidates are weighed by her name.
+    """
     found = {}
     for index, person in enumerate(people):
         matches = selectors.duplicate_candidates(
@@ -46,6 +49,7 @@ def _candidates(request, people: list[services.PersonInput]):
             date_of_birth=person.date_of_birth,
             sex=person.sex,
             estimated=person.date_of_birth_estimated,
+            mother_name=people[0].full_name if index else "",
         )
         if matches:
             found[index] = matches

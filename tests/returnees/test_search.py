@@ -119,3 +119,27 @@ def test_search_query_count_is_constant(client, users, django_assert_max_num_que
         ReturneeFactory(primary_name=f"Айгерим More{i}", name_latin=f"Aigerim More{i}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/people/", {"q": "Aigerim"})
+
+
+def test_a_childs_candidates_are_weighed_by_the_mothers_name(users):
+    caseworker = users[Role.CASEWORKER]
+    mother, child = services.family_register(
+        actor=caseworker,
+        mother=services.PersonInput(
+            full_name="Динара Ахметова", sex="F", date_of_birth=date(1988, 1, 1)
+        ),
+        children=[services.PersonInput(full_name="Юсуф", sex="M", date_of_birth=date(2016, 5, 1))],
+    )
+    kwargs = {
+        "user": caseworker,
+        "full_name": "Yusuf",
+        "date_of_birth": date(2016, 5, 1),
+        "sex": "M",
+    }
+    same_mother = duplicate_candidates(**kwargs, mother_name="Dinara Akhmetova")
+    other_mother = duplicate_candidates(**kwargs, mother_name="Анна Петрова")
+    unknown = duplicate_candidates(**kwargs)
+    assert [c.returnee for c in same_mother] == [child]
+    assert any(r.startswith("mother's name") for r in same_mother[0].reasons)
+    assert "another mother" in other_mother[0].reasons
+    assert other_mother[0].score < unknown[0].score <= same_mother[0].score
