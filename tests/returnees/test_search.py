@@ -123,7 +123,7 @@ def test_search_query_count_is_constant(client, users, django_assert_max_num_que
 
 def test_a_childs_candidates_are_weighed_by_the_mothers_name(users):
     caseworker = users[Role.CASEWORKER]
-    mother, child = services.family_register(
+    _mother, child = services.family_register(
         actor=caseworker,
         mother=services.PersonInput(
             full_name="Динара Ахметова", sex="F", date_of_birth=date(1988, 1, 1)
