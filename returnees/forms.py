@@ -69,6 +69,15 @@ def _not_future(value):
     return value
 
 
+def _flags_field():
+    return forms.MultipleChoiceField(
+        label=_("Vulnerability"),
+        required=False,
+        choices=[(f, FLAG_LABELS[f]) for f in FLAGS],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+
 def _caseworkers():
     return User.objects.filter(groups__name=Role.CASEWORKER.value, is_active=True).order_by(
         "last_name", "username"
@@ -93,12 +102,7 @@ class ReturneeFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any"))] + [(k, AGE_LABELS[k]) for k in AGE_GROUPS],
     )
-    flags = forms.MultipleChoiceField(
-        label=_("Vulnerability"),
-        required=False,
-        choices=[(f, FLAG_LABELS[f]) for f in FLAGS],
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-    )
+    flags = _flags_field()
     caseworker = forms.ModelChoiceField(
         label=_("Caseworker"), required=False, queryset=User.objects.none()
     )
@@ -157,12 +161,7 @@ class PersonForm(forms.Form):
         max_length=2,
         error_messages={"invalid": _("Two letters, e.g. KZ.")},
     )
-    flags = forms.MultipleChoiceField(
-        label=_("Vulnerability"),
-        required=False,
-        choices=[(f, FLAG_LABELS[f]) for f in FLAGS],
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-    )
+    flags = _flags_field()
     phone = forms.RegexField(
         label=_("Phone"),
         regex=r"^[+0-9 ()-]{5,40}$",

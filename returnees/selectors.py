@@ -382,6 +382,15 @@ def returnee_detail(*, returnee: Returnee) -> Returnee:
     )
 
 
+def parents_of(*, user, returnee: Returnee) -> QuerySet[Returnee]:
+    """The person's recorded mother and father, as far as the user may see them."""
+    return policy.returnees_visible_to(user).filter(
+        pk__in=Relationship.objects.filter(
+            person=returnee, kind__in=[Relationship.Kind.MOTHER, Relationship.Kind.FATHER]
+        ).values("relative")
+    )
+
+
 def plan_goals(*, returnee: Returnee) -> list[PlanGoal]:
     return list(PlanGoal.objects.filter(plan__returnee=returnee))
 

@@ -14,7 +14,7 @@ from repatriation.policy import Action
 
 from .. import selectors, services, workflow
 from ..forms import DecisionForm, ReturneeEditForm, ReturneeFilterForm, TransitionForm
-from ..models import ClosureReason, Relationship
+from ..models import ClosureReason
 from ._common import apply_errors, back_to_case
 
 EDIT_FIELDS = [name for name in ReturneeEditForm.base_fields if name != "version"]
@@ -73,12 +73,6 @@ def case_context(request, returnee, **extra) -> dict:
         if relative_ids
         else set()
     )
-    parents = [
-        r.relative
-        for r in person.relationships.all()
-        if r.kind in (Relationship.Kind.MOTHER, Relationship.Kind.FATHER)
-        and r.relative_id in visible
-    ]
     can_edit = policy.can(user, Action.EDIT)
     context = {
         "person": person,
@@ -97,7 +91,7 @@ def case_context(request, returnee, **extra) -> dict:
         "goals": selectors.plan_goals(returnee=person),
         "decision_form": DecisionForm(
             initial={"version": person.verification.version},
-            parents=person.__class__.objects.filter(pk__in=[p.pk for p in parents]),
+            parents=selectors.parents_of(user=user, returnee=person),
         )
         if hasattr(person, "verification")
         else None,

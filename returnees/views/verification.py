@@ -11,9 +11,9 @@ from repatriation.audit.models import AuditKind
 from repatriation.audit.services import audit_record
 from repatriation.policy import Action
 
-from .. import services, workflow
+from .. import selectors, services, workflow
 from ..forms import DecisionForm, DocumentForm, EvidenceForm
-from ..models import Document, Relationship, Returnee
+from ..models import Document
 from ._common import apply_errors, back_to_case
 
 
@@ -100,12 +100,9 @@ def document_download(request, pk, document_pk):
 @require_POST
 def verification_decide(request, pk):
     returnee = policy.returnee_get_for_user(request.user, pk, Action.DECIDE_VERIFICATION)
-    parents = Returnee.objects.filter(
-        pk__in=returnee.relationships.filter(
-            kind__in=[Relationship.Kind.MOTHER, Relationship.Kind.FATHER]
-        ).values("relative")
+    form = DecisionForm(
+        request.POST, parents=selectors.parents_of(user=request.user, returnee=returnee)
     )
-    form = DecisionForm(request.POST, parents=parents)
     if form.is_valid():
         data = form.cleaned_data
         try:

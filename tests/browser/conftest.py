@@ -28,7 +28,12 @@ def browser():
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
-    page = context.new_page()
+    yield track_csp(context.new_page())
+    context.close()
+
+
+def track_csp(page):
+    """Collect Content-Security-Policy violations and script errors in `page.csp_errors`."""
     page.csp_errors = []
     page.on(
         "console",
@@ -37,8 +42,7 @@ def page(browser, live_server):
         ),
     )
     page.on("pageerror", lambda error: page.csp_errors.append(str(error)))
-    yield page
-    context.close()
+    return page
 
 
 def shot(page, name: str) -> Path:

@@ -19,7 +19,7 @@ from returnees.models import (
     Returnee,
     VerificationDecision,
 )
-from tests.browser.conftest import shot, sign_in
+from tests.browser.conftest import shot, sign_in, track_csp
 from tests.conftest import PASSWORD
 from tests.factories import ReturneeFactory, UserFactory
 
@@ -30,19 +30,6 @@ GPS_IFD = 0x8825
 # The existing record's case number, fixed so the warning can be checked for it.
 EXISTING_CASE_NUMBER = "KZ-2025-000417"
 DIFFERENT_REASON = "Different father's name on the camp list; born in Shymkent, not Taraz."
-
-
-def _track_csp(page):
-    """The same console watch as the `page` fixture, for pages opened in extra contexts."""
-    page.csp_errors = []
-    page.on(
-        "console",
-        lambda message: (
-            "Content Security Policy" in message.text and page.csp_errors.append(message.text)
-        ),
-    )
-    page.on("pageerror", lambda error: page.csp_errors.append(str(error)))
-    return page
 
 
 def _png_with_gps(path):
@@ -256,7 +243,7 @@ def test_register_family_verify_clear_and_stale_edit(
         base_url=live_server.url, viewport={"width": 1280, "height": 800}
     )
     try:
-        other = _track_csp(second_context.new_page())
+        other = track_csp(second_context.new_page())
         _sign_in_and_wait(other, "caseworker2")
         for each in (page, other):
             each.goto(f"/people/{mother_pk}/edit/")

@@ -5,6 +5,8 @@ Any UPDATE or DELETE raises, whoever issues it; the ORM guard in models.py is a 
 
 from django.db import migrations
 
+from repatriation.migration_sql import postgresql_only
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger AS $$
 BEGIN
@@ -24,17 +26,7 @@ DROP FUNCTION IF EXISTS audit_event_refuse_change();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD, params=None)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
 
-    operations = [migrations.RunPython(forward, backward, elidable=False)]
+    operations = [postgresql_only([FORWARD], [BACKWARD])]

@@ -6,6 +6,8 @@ emptied between tests); no deployment sets it.
 
 from django.db import migrations
 
+from repatriation.migration_sql import postgresql_only
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION audit_event_refuse_truncate() RETURNS trigger AS $$
 BEGIN
@@ -28,17 +30,7 @@ DROP FUNCTION IF EXISTS audit_event_refuse_truncate();
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD, params=None)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0002_append_only_trigger")]
 
-    operations = [migrations.RunPython(forward, backward, elidable=False)]
+    operations = [postgresql_only([FORWARD], [BACKWARD])]
