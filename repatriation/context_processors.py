@@ -13,6 +13,10 @@ def navigation(request):
     items = [("home", _("Home"), reverse("home"))]
     if policy.can(user, Action.VIEW):
         items.append(("people", _("People"), reverse("returnees:list")))
+    if policy.can(user, Action.VIEW_OPERATIONS):
+        items.append(("operations", _("Operations"), reverse("operations:list")))
+    if policy.can(user, Action.RECORD_MEDICAL):
+        items.append(("medical", _("Medical queue"), reverse("medical:queue")))
     if policy.can(user, Action.VIEW_AGGREGATES):
         items.append(("dashboard", _("Dashboard"), reverse("reporting:dashboard")))
     if policy.can(user, Action.VIEW_AUDIT):

@@ -41,6 +41,9 @@ class Action(StrEnum):
     RECORD_LEGAL = "record_legal"
     RECORD_PROGRESS = "record_progress"
     DOWNLOAD_DOCUMENT = "download_document"
+    VIEW_MEDICAL = "view_medical"
+    VIEW_OPERATIONS = "view_operations"
+    MANAGE_OPERATIONS = "manage_operations"
     OVERRIDE_CAPACITY = "override_capacity"
     VIEW_AUDIT = "view_audit"
     VIEW_AGGREGATES = "view_aggregates"
@@ -58,11 +61,14 @@ _PERSON_ACTIONS: dict[Action, str] = {
     Action.RECORD_LEGAL: "returnees.record_legal",
     Action.RECORD_PROGRESS: "rehabilitation.record_progress",
     Action.DOWNLOAD_DOCUMENT: "returnees.view_returnee",
+    Action.VIEW_MEDICAL: "returnees.view_returnee",
 }
 # Person actions that also need a field group.
 _PERSON_ACTION_FIELD_GROUPS: dict[Action, FieldGroup] = {
     Action.VIEW: FieldGroup.IDENTITY,
     Action.DOWNLOAD_DOCUMENT: FieldGroup.VERIFICATION,
+    Action.VIEW_MEDICAL: FieldGroup.MEDICAL,
+    Action.RECORD_MEDICAL: FieldGroup.MEDICAL,
 }
 # Actions that concern no particular person.
 _GLOBAL_ACTIONS: dict[Action, str] = {
@@ -72,6 +78,8 @@ _GLOBAL_ACTIONS: dict[Action, str] = {
     Action.SIGN_OFF_REPORT: "reporting.sign_off_report",
     Action.OVERRIDE_CAPACITY: "rehabilitation.override_capacity",
     Action.ADMINISTER: "accounts.change_user",
+    Action.VIEW_OPERATIONS: "operations.view_operation",
+    Action.MANAGE_OPERATIONS: "operations.manage_operation",
 }
 
 # Order matters: the widest scope a user holds wins.
@@ -276,5 +284,8 @@ def returnee_get_for_user(user, pk, action: Action = Action.VIEW) -> Returnee:
         raise Http404
     returnee = returnees_visible_to(user).filter(pk=pk).first()
     if returnee is None:
+        raise Http404
+    # Field groups can differ by person (partners): check the action on this very person.
+    if action in _PERSON_ACTION_FIELD_GROUPS and not can(user, action, returnee):
         raise Http404
     return returnee

@@ -11,5 +11,7 @@ urlpatterns = [
     path("people/", include("returnees.urls")),
     path("dashboard/", include("reporting.urls")),
     path("audit/", include("repatriation.audit.urls")),
+    path("operations/", include("repatriation.operations.urls")),
+    path("medical/", include("repatriation.medical.urls")),
     path("admin/", admin.site.urls),
 ]

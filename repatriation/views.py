@@ -12,6 +12,7 @@ from repatriation.celery import app as celery_app
 def home(request):
     """Each role's start page; the registry panels appear for those who work with people."""
     from repatriation import policy
+    from repatriation.accounts.roles import FieldGroup
     from repatriation.policy import Action
     from returnees import selectors
     from returnees.models import CaseStatus
@@ -24,7 +25,9 @@ def home(request):
             {
                 "registry": True,
                 "my_cases": selectors.my_cases(user=user),
-                "verifications_waiting": selectors.verifications_waiting(user=user),
+                "verifications_waiting": selectors.verifications_waiting(user=user)
+                if FieldGroup.VERIFICATION in policy.field_groups_for(user)
+                else None,
                 "status_rows": [(CaseStatus(s).label, s, n) for s, n in counts.items()],
                 "children_without_guardian": selectors.children_without_guardian(user=user),
             }

@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 50_000_000  # a 50-megapixel scan is ample for any identity document
 _SIGNATURES = {
     b"%PDF-": "application/pdf",
     b"\xff\xd8\xff": "image/jpeg",
@@ -29,11 +30,12 @@ def _reencode_image(data: bytes, content_type: str) -> bytes:
 
     try:
         with Image.open(io.BytesIO(data)) as probe:
+            # The size is in the header: refuse huge images before decoding a pixel.
+            if probe.width * probe.height > MAX_PIXELS:
+                raise ValidationError(_("The image is too large to process."))
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            if image.width * image.height > 80_000_000:
-                raise ValidationError(_("The image is too large to process."))
             clean = Image.frombytes(image.mode, image.size, image.tobytes())
             if image.mode == "P":
                 clean.putpalette(image.getpalette())
@@ -45,6 +47,8 @@ def _reencode_image(data: bytes, content_type: str) -> bytes:
             else:
                 clean.save(out, "PNG")
             return out.getvalue()
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(_("The image is too large to process.")) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(_("The image file is damaged or not really an image.")) from exc
 

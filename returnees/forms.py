@@ -116,9 +116,11 @@ class ReturneeFilterForm(forms.Form):
     )
     cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sees_verification: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["caseworker"].queryset = _caseworkers()
+        if not sees_verification:
+            del self.fields["verification"]
 
 
 class PersonForm(forms.Form):

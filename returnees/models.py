@@ -168,6 +168,12 @@ class Relationship(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(person=models.F("relative")), name="relationship_not_self"
             ),
+            # One mother and one father at most, even under concurrent edits.
+            models.UniqueConstraint(
+                fields=["person", "kind"],
+                condition=models.Q(kind__in=["mother", "father"]),
+                name="relationship_one_parent_of_each_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -300,6 +306,11 @@ class Guardianship(models.Model):
                 condition=models.Q(ended_on__isnull=True)
                 | models.Q(ended_on__gte=models.F("started_on")),
                 name="guardianship_period",
+            ),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(ended_on__isnull=True),
+                name="guardianship_one_current",
             ),
         ]
 

@@ -146,24 +146,28 @@ def _cursor_dump(person: Returnee, ordering: tuple[str, ...]) -> str:
     value = getattr(person, name)
     if isinstance(value, (date, datetime)):
         value = value.isoformat()
-    return signing.dumps([value, person.pk], salt="returnee-list")
+    return signing.dumps([ordering[0], value, person.pk], salt="returnee-list")
 
 
 def _cursor_filter(cursor: str, ordering: tuple[str, ...]) -> Q:
+    """The rows after the cursor's row. A cursor made for another order is refused."""
     try:
-        value, pk = signing.loads(cursor, salt="returnee-list")
+        order, value, pk = signing.loads(cursor, salt="returnee-list")
         pk = int(pk)
+        if order != ordering[0]:
+            raise ValueError("cursor made for another order")
+        name = ordering[0].lstrip("-")
+        if name == "date_of_birth":
+            value = date.fromisoformat(value)
+        elif name == "updated_at":
+            value = datetime.fromisoformat(value)
+        elif name == "id":
+            value = int(value)
+        elif not isinstance(value, str):
+            raise TypeError("unexpected cursor value")
     except (signing.BadSignature, TypeError, ValueError) as exc:
         raise BadCursor from exc
-    name = ordering[0].lstrip("-")
-    descending = ordering[0].startswith("-")
-    if name == "date_of_birth":
-        value = date.fromisoformat(value)
-    elif name == "updated_at":
-        value = datetime.fromisoformat(value)
-    elif name == "id":
-        value = int(value)
-    op = "lt" if descending else "gt"
+    op = "lt" if ordering[0].startswith("-") else "gt"
     if name == "id":
         return Q(**{f"pk__{op}": value})
     return Q(**{f"{name}__{op}": value}) | Q(**{name: value, f"pk__{op}": pk})

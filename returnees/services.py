@@ -4,7 +4,7 @@ transaction; a validation failure raises before anything is saved."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +20,7 @@ from .documents import document_prepare
 from .models import (
     CaseEvent,
     CaseNumberCounter,
+    CaseStatus,
     Document,
     DuplicateDecision,
     EvidenceItem,
@@ -110,15 +111,16 @@ def _check_person(person: PersonInput) -> None:
 
 
 def name_row(returnee: Returnee, full_name: str, kind: str, primary: bool) -> ReturneeName:
-    full_name = " ".join(full_name.split())
+    full_name = " ".join(full_name.split())[:200]
     return ReturneeName(
         returnee=returnee,
         full_name=full_name,
         script=name_keys.script_of(full_name),
         kind=kind,
         is_primary=primary,
-        search_key=name_keys.name_key(full_name),
-        skeleton=name_keys.name_skeleton(full_name),
+        # Transliteration can lengthen a name; the keys only need to be long enough to match.
+        search_key=name_keys.name_key(full_name)[:200],
+        skeleton=name_keys.name_skeleton(full_name)[:200],
     )
 
 
@@ -139,12 +141,14 @@ def returnee_register(
             child_dob=person.date_of_birth,
             child_estimated=person.date_of_birth_estimated,
             parent=mother,
-            errors_only=True,
         )
     full_name = " ".join(person.full_name.split())
-    latin = person.name_latin.strip() or (
-        full_name if name_keys.script_of(full_name) == "latn" else name_keys.latin_of(full_name)
-    )
+    latin = (
+        person.name_latin.strip()
+        or (
+            full_name if name_keys.script_of(full_name) == "latn" else name_keys.latin_of(full_name)
+        )
+    )[:200]
     household = (
         household
         or (mother.household if mother else None)
@@ -202,26 +206,42 @@ def family_register(
     mother: PersonInput,
     children: list[PersonInput],
     findings: dict[int, list[DuplicateFinding]] | None = None,
+    existing: dict[int, Returnee] | None = None,
     request=None,
 ) -> list[Returnee]:
     """A mother and her children in one go: all saved, or none.
 
-    `findings` holds the duplicate decisions by position: 0 for the mother, 1.. for children.
+    By position (0 the mother, 1.. the children): `findings` holds the duplicate decisions
+    "not the same person"; `existing` the people found to be registered already, who are not
+    registered again: the new spelling is kept as an alias and they are linked to the family.
     """
-    findings = findings or {}
-    registered = [
-        returnee_register(actor=actor, person=mother, findings=findings.get(0, ()), request=request)
-    ]
-    for index, child in enumerate(children, start=1):
-        registered.append(
-            returnee_register(
+    findings, existing = findings or {}, existing or {}
+
+    def resolve(index: int, person: PersonInput, mother_record: Returnee | None) -> Returnee:
+        record = existing.get(index)
+        if record is None:
+            return returnee_register(
                 actor=actor,
-                person=child,
-                mother=registered[0],
+                person=person,
+                mother=mother_record,
                 findings=findings.get(index, ()),
                 request=request,
             )
-        )
+        spelling = " ".join(person.full_name.split())
+        if not record.names.filter(full_name=spelling).exists():
+            name_add(
+                actor=actor, returnee=record, full_name=spelling, kind=ReturneeName.Kind.CAMP_LIST
+            )
+        if (
+            mother_record is not None
+            and not Relationship.objects.filter(person=record, relative=mother_record).exists()
+        ):
+            parent_link(actor=actor, child=record, parent=mother_record)
+        return record
+
+    registered = [resolve(0, mother, None)]
+    for index, child in enumerate(children, start=1):
+        registered.append(resolve(index, child, registered[0]))
     return registered
 
 
@@ -272,7 +292,15 @@ def returnee_update(
                 child_dob=returnee.date_of_birth,
                 child_estimated=returnee.date_of_birth_estimated,
                 parent=parent,
-                errors_only=True,
+            )
+        # And as a parent: every child must still be at least 10 years younger.
+        for child in Returnee.objects.filter(
+            pk__in=returnee.relationships.filter(kind=Relationship.Kind.CHILD).values("relative")
+        ):
+            _check_parent(
+                child_dob=child.date_of_birth,
+                child_estimated=child.date_of_birth_estimated,
+                parent=returnee,
             )
     changes = audit_changes(before=before, after=values)
     if not changes:
@@ -293,12 +321,22 @@ def name_add(
         raise ValidationError({"full_name": _("Enter the name as recorded.")})
     if kind not in ReturneeName.Kind.values:
         raise ValidationError({"kind": _("Choose the kind of name.")})
+    returnee = Returnee.objects.select_for_update().get(pk=returnee.pk)
     if primary:
         returnee.names.filter(is_primary=True).update(is_primary=False)
     row = name_row(returnee, full_name, kind, primary)
     row.save()
     if primary:
-        Returnee.objects.filter(pk=returnee.pk).update(primary_name=row.full_name)
+        before = returnee.primary_name
+        returnee.primary_name = row.full_name
+        returnee.version += 1
+        returnee.save(update_fields=["primary_name", "version", "updated_at"])
+        audit_record(
+            actor=actor,
+            kind=AuditKind.UPDATE,
+            record=returnee,
+            changes={"primary_name": [before, row.full_name]},
+        )
     audit_record(
         actor=actor,
         kind=AuditKind.CREATE,
@@ -312,9 +350,7 @@ def _years_between(earlier: date, later: date) -> float:
     return (later - earlier).days / 365.25
 
 
-def _check_parent(
-    *, child_dob: date, child_estimated: bool, parent: Returnee, errors_only: bool = False
-) -> list[str]:
+def _check_parent(*, child_dob: date, child_estimated: bool, parent: Returnee) -> list[str]:
     """A parent must be at least 10 years older; with an estimated date this is a warning."""
     gap = _years_between(parent.date_of_birth, child_dob)
     if gap >= 10:
@@ -346,6 +382,7 @@ def parent_link(*, actor, child: Returnee, parent: Returnee) -> list[str]:
     """Record `parent` as the mother or father of `child`; returns warnings to show."""
     if child.pk == parent.pk:
         raise ValidationError(_("A person cannot be their own relative."))
+    _lock(child, parent)
     if (
         parent.pk in _ancestors(child.pk)
         or child.pk in _ancestors(parent.pk)
@@ -382,6 +419,13 @@ def parent_link(*, actor, child: Returnee, parent: Returnee) -> list[str]:
 
 
 _SYMMETRIC = {Relationship.Kind.SIBLING, Relationship.Kind.SPOUSE}
+_PARENT_SEX = {Relationship.Kind.MOTHER: Sex.FEMALE, Relationship.Kind.FATHER: Sex.MALE}
+
+
+def _lock(*people: Returnee) -> None:
+    """Row-lock the people a family change touches, in id order, so concurrent changes to the
+    same family run one after the other and every check sees the other's result."""
+    list(Returnee.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk"))
 
 
 @transaction.atomic
@@ -390,13 +434,35 @@ def relationship_add(*, actor, person: Returnee, relative: Returnee, kind: str) 
     if kind not in Relationship.Kind.values:
         raise ValidationError({"kind": _("Choose a relationship.")})
     if kind in PARENT_KINDS:
+        if relative.sex != _PARENT_SEX[kind]:
+            raise ValidationError(
+                {
+                    "kind": _("%(case)s is recorded as %(sex)s; choose the other parent.")
+                    % {"case": relative.case_number, "sex": relative.get_sex_display().lower()}
+                }
+            )
         return parent_link(actor=actor, child=person, parent=relative)
     if kind == Relationship.Kind.CHILD:
         return parent_link(actor=actor, child=relative, parent=person)
     if person.pk == relative.pk:
         raise ValidationError(_("A person cannot be their own relative."))
+    _lock(person, relative)
     if Relationship.objects.filter(person=person, relative=relative, kind=kind).exists():
         raise ValidationError(_("This relationship is already recorded."))
+    if relative.pk in _ancestors(person.pk) or person.pk in _ancestors(relative.pk):
+        raise ValidationError(
+            _("These two are already recorded as parent and child, or grandparent and grandchild.")
+        )
+    warnings = []
+    if kind == Relationship.Kind.GRANDPARENT:
+        gap = _years_between(relative.date_of_birth, person.date_of_birth)
+        if gap < 20:
+            message = _(
+                "A grandparent is at least 20 years older; %(parent)s is %(years).0f years older."
+            ) % {"parent": relative.primary_name, "years": gap}
+            if not (person.date_of_birth_estimated or relative.date_of_birth_estimated):
+                raise ValidationError({"kind": message})
+            warnings.append(message)
     rows = [Relationship(person=person, relative=relative, kind=kind)]
     if kind in _SYMMETRIC:
         rows.append(Relationship(person=relative, relative=person, kind=kind))
@@ -408,7 +474,7 @@ def relationship_add(*, actor, person: Returnee, relative: Returnee, kind: str) 
         changes={kind: [None, relative.case_number]},
         detail="relationship",
     )
-    return []
+    return warnings
 
 
 @transaction.atomic
@@ -465,10 +531,13 @@ def guardianship_add(
             errors["guardian_returnee"] = _("Choose the returnee who is the guardian.")
         elif guardian_returnee.pk == child.pk:
             errors["guardian_returnee"] = _("A child cannot be their own guardian.")
+        elif _years_between(guardian_returnee.date_of_birth, timezone.localdate()) < 18:
+            errors["guardian_returnee"] = _("A guardian must be an adult.")
     if guardian_kind == Guardianship.GuardianKind.STATE and not state_body.strip():
         errors["state_body"] = _("Name the state body that is the guardian.")
     if errors:
         raise ValidationError(errors)
+    _lock(child)
     today = timezone.localdate()
     child.guardianships.filter(ended_on__isnull=True).update(ended_on=max(started_on, today))
     guardianship = Guardianship.objects.create(
@@ -598,6 +667,10 @@ def verification_decide(
     if verification.version != version:
         raise StaleEdit(verification)
     errors = {}
+    if verification.returnee.status not in (CaseStatus.IDENTIFIED, CaseStatus.VERIFYING):
+        errors["__all__"] = _(
+            "The case is %(status)s: reopen verification before changing the decision."
+        ) % {"status": verification.returnee.get_status_display()}
     if decision not in (
         VerificationDecision.VERIFIED,
         VerificationDecision.REJECTED,
@@ -663,7 +736,16 @@ _GOAL_DRAFTS = [
 
 @transaction.atomic
 def intake_record(*, actor, returnee: Returnee, values: dict, request=None) -> IntakeAssessment:
-    """Record the intake assessment and draft the rehabilitation plan's goals from it."""
+    """Record the intake assessment and draft the rehabilitation plan's goals from it.
+
+    The same answers sent twice within a few minutes (a double submit) record it once.
+    """
+    _lock(returnee)
+    recent = returnee.intakes.filter(
+        assessed_by=actor, assessed_at__gte=timezone.now() - timedelta(minutes=5)
+    ).first()
+    if recent is not None and all(getattr(recent, k) == v for k, v in values.items()):
+        return recent
     intake = IntakeAssessment(returnee=returnee, assessed_by=actor, **values)
     intake.full_clean()
     intake.save()

@@ -52,6 +52,9 @@ class Transition:
     needs_reason: bool = False
     action: Action = Action.CHANGE_STATUS
     button: str = "primary"
+    # False for steps that follow from records kept elsewhere (boarding, arrival, admission):
+    # they are taken by those services, never offered as a button on the case page.
+    manual: bool = True
     extra: dict = field(default_factory=dict)
 
 
@@ -131,7 +134,7 @@ def transitions_available(returnee: Returnee, user) -> list[Transition]:
     return [
         t
         for t in TRANSITIONS.values()
-        if returnee.status in t.sources and policy.can(user, t.action)
+        if t.manual and returnee.status in t.sources and policy.can(user, t.action)
     ]
 
 
@@ -170,6 +173,8 @@ def case_transition(
         reasons.append(str(_("A reason is required for this step.")))
     if transition.target == S.CLOSED and closure_reason not in ClosureReason.values:
         reasons.append(str(_("Choose why the case is closed.")))
+    if closure_reason == ClosureReason.NOT_ELIGIBLE and (msg := _rejected(returnee)):
+        reasons.append(msg)
     if reasons:
         raise TransitionRefused(name, reasons)
     before = returnee.status

@@ -98,6 +98,8 @@ ROLE_GRANTS: dict[Role, RoleGrant] = {
                 "returnees.add_returnee",
                 "returnees.change_returnee",
                 "returnees.change_status",
+                "operations.view_operation",
+                "operations.manage_operation",
             }
         ),
     ),
@@ -109,7 +111,9 @@ ROLE_GRANTS: dict[Role, RoleGrant] = {
     Role.MEDICAL_OFFICER: RoleGrant(
         Scope.ALL,
         frozenset({FG.IDENTITY, FG.MEDICAL}),
-        frozenset({"returnees.view_returnee", "returnees.record_medical"}),
+        frozenset(
+            {"returnees.view_returnee", "returnees.record_medical", "operations.view_operation"}
+        ),
     ),
     Role.CENTRE_STAFF: RoleGrant(
         Scope.CENTRE,
@@ -127,6 +131,8 @@ ROLE_GRANTS: dict[Role, RoleGrant] = {
         frozenset(
             {
                 "returnees.view_returnee",
+                "operations.view_operation",
+                "operations.manage_operation",
                 "rehabilitation.override_capacity",
                 "reporting.view_aggregates",
                 "reporting.sign_off_report",

@@ -2,8 +2,13 @@ from django.apps import AppConfig
 
 
 class OperationsConfig(AppConfig):
-    """Repatriation waves, locations, transit and manifests."""
+    """Repatriation waves, locations, transit legs, manifests, boarding and custody."""
 
     name = "repatriation.operations"
     label = "operations"
     verbose_name = "Operations"
+
+    def ready(self) -> None:
+        from .workflow import register_transitions
+
+        register_transitions()

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "repatriation.accounts",
     "repatriation.audit",
     "repatriation.operations",
+    "repatriation.medical",
     "returnees",
     "rehabilitation",
     "reporting",

@@ -10,6 +10,7 @@ from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
 from repatriation.audit.models import AuditKind
 from repatriation.audit.services import audit_record
+from repatriation.medical.selectors import assessments_for, triage_of
 from repatriation.policy import Action
 
 from .. import selectors, services, workflow
@@ -24,7 +25,8 @@ EDIT_FIELDS = [name for name in ReturneeEditForm.base_fields if name != "version
 def returnee_index(request):
     if not policy.can(request.user, Action.VIEW):
         raise Http404
-    form = ReturneeFilterForm(request.GET or None)
+    sees_verification = FieldGroup.VERIFICATION in policy.field_groups_for(request.user)
+    form = ReturneeFilterForm(request.GET or None, sees_verification=sees_verification)
     page = None
     if not request.GET or form.is_valid():
         data = form.cleaned_data if request.GET else {}
@@ -34,7 +36,7 @@ def returnee_index(request):
             age_group=data.get("age_group", ""),
             flags=tuple(data.get("flags", ())),
             caseworker=data["caseworker"].pk if data.get("caseworker") else None,
-            verification=data.get("verification", ""),
+            verification=data.get("verification", "") if sees_verification else "",
             query=data.get("q", ""),
             sort=data.get("sort") or "newest",
         )
@@ -54,6 +56,7 @@ def returnee_index(request):
             "page": page,
             "query": query.urlencode(),
             "can_register": policy.can(request.user, Action.REGISTER),
+            "sees_verification": sees_verification,
         },
     )
 
@@ -63,25 +66,29 @@ def case_context(request, returnee, **extra) -> dict:
     user = request.user
     person = selectors.returnee_detail(returnee=returnee)
     groups = policy.field_groups_for(user, person)
-    relative_ids = {r.relative_id for r in person.relationships.all()}
+    # Other people named on the page (relatives, guardians, the parent a child was verified
+    # through) appear only if the user may open their records.
+    named = {r.relative_id for r in person.relationships.all()}
+    named |= {g.guardian_returnee_id for g in person.guardianships.all() if g.guardian_returnee_id}
+    if getattr(person, "verification", None) and person.verification.via_parent_id:
+        named.add(person.verification.via_parent_id)
     visible = (
-        set(
-            policy.returnees_visible_to(user)
-            .filter(pk__in=relative_ids)
-            .values_list("pk", flat=True)
-        )
-        if relative_ids
+        set(policy.returnees_visible_to(user).filter(pk__in=named).values_list("pk", flat=True))
+        if named
         else set()
     )
     can_edit = policy.can(user, Action.EDIT)
+    sees_intake = can_edit or FieldGroup.PSYCHOSOCIAL in groups
     context = {
         "person": person,
         "sees": {group.value: group in groups for group in FieldGroup},
         "relationships": [r for r in person.relationships.all() if r.relative_id in visible],
+        "visible_ids": visible,
+        "events": _events_for(person, groups, sees_intake),
         "can_edit": can_edit,
         "can_decide": policy.can(user, Action.DECIDE_VERIFICATION),
         "can_download": policy.can(user, Action.DOWNLOAD_DOCUMENT, person),
-        "sees_intake": can_edit or FieldGroup.PSYCHOSOCIAL in groups,
+        "sees_intake": sees_intake,
         "transitions": [
             (t, workflow.preconditions_failing(t, person))
             for t in workflow.transitions_available(person, user)
@@ -89,6 +96,9 @@ def case_context(request, returnee, **extra) -> dict:
         "age": workflow.age_on(person),
         "closure_reasons": ClosureReason.choices,
         "goals": selectors.plan_goals(returnee=person),
+        "triage": triage_of([person]).get(person.pk),
+        "medical": list(assessments_for(user=user, returnee=person)),
+        "can_record_medical": policy.can(user, Action.RECORD_MEDICAL, person),
         "decision_form": DecisionForm(
             initial={"version": person.verification.version},
             parents=selectors.parents_of(user=user, returnee=person),
@@ -98,6 +108,17 @@ def case_context(request, returnee, **extra) -> dict:
     }
     context.update(extra)
     return context
+
+
+def _events_for(person, groups, sees_intake) -> list:
+    """Timeline events this user may see: decisions need the verification group, intake
+    events the intake section."""
+    hidden = set()
+    if FieldGroup.VERIFICATION not in groups:
+        hidden.add("verification")
+    if not sees_intake:
+        hidden.add("intake")
+    return [e for e in person.events.all() if e.kind not in hidden][:30]
 
 
 @login_required

@@ -119,10 +119,21 @@ def guardianship_create(request, pk):
 
 @login_required
 def guardianship_visit_create(request, pk, guardianship_pk):
+    def current(returnee):
+        """The child's current guardianship with this id, or 404, before any form is shown."""
+        return get_object_or_404(
+            Guardianship, pk=guardianship_pk, child=returnee, ended_on__isnull=True
+        )
+
     def save(returnee, data):
-        guardianship = get_object_or_404(Guardianship, pk=guardianship_pk, child=returnee)
-        services.guardianship_visit_add(actor=request.user, guardianship=guardianship, **data)
+        services.guardianship_visit_add(actor=request.user, guardianship=current(returnee), **data)
 
     return _small_form(
-        request, pk, VisitForm, save, _("Record a monitoring visit"), "family", _no_kwargs
+        request,
+        pk,
+        VisitForm,
+        save,
+        _("Record a monitoring visit"),
+        "family",
+        lambda returnee: current(returnee) and {},
     )

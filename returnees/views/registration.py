@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -59,17 +58,23 @@ def _candidates(request, people: list[services.PersonInput]):
 def _findings(request, candidates):
     """Read the caseworker's decision on each candidate.
 
-    Returns (findings by person position, errors, id of a person found to be the same).
+    Returns (findings by person position, errors, the registered person found to be the
+    same as each position).
     """
     findings: dict[int, list[services.DuplicateFinding]] = {}
-    errors, same = [], None
+    errors, same = [], {}
     for index, matches in candidates.items():
         for match in matches:
             pk = match.returnee.pk
             verdict = request.POST.get(f"verdict-{pk}", "")
             reason = request.POST.get(f"reason-{pk}", "").strip()[:2000]
             if verdict == "same":
-                same = pk
+                if index in same:
+                    errors.append(
+                        _("Only one registered person can be the same as %(name)s.")
+                        % {"name": match.matched_name}
+                    )
+                same[index] = pk
             elif verdict == "different" and reason:
                 findings.setdefault(index, []).append(
                     services.DuplicateFinding(pk, match.score, False, reason)
@@ -94,20 +99,26 @@ def returnee_register_view(request):
         raise Http404
     form = RegistrationForm(request.POST or None, prefix="mother")
     extra = request.GET.get("children", "0")
-    formset = child_formset(int(extra) if extra.isdigit() else 0)
+    formset = child_formset(
+        int(extra) if extra.isascii() and extra.isdigit() and len(extra) < 3 else 0
+    )
     children = formset(request.POST or None, prefix="child")
     context = {"form": form, "children": children, "candidates": {}, "duplicate_errors": []}
     if request.method != "POST" or not (form.is_valid() and children.is_valid()):
         return render(request, "returnees/register.html", context)
     data = form.cleaned_data
     mother = _person_input(data, flags=data["flags"], caseworker=data["assigned_caseworker"])
+    # A child's claim follows the mother's (children born abroad derive it from a parent).
     kids = [
-        _person_input(child, caseworker=data["assigned_caseworker"])
+        _person_input(
+            {**child, "claimed_nationality": mother.claimed_nationality},
+            caseworker=data["assigned_caseworker"],
+        )
         for child in children.cleaned_data
         if child
     ]
     candidates = _candidates(request, [mother, *kids])
-    findings = {}
+    findings, same = {}, {}
     if candidates:
         context["candidates"] = candidates
         if not data["duplicates_reviewed"]:
@@ -115,38 +126,38 @@ def returnee_register_view(request):
             form.data["mother-duplicates_reviewed"] = "on"
             return render(request, "returnees/register.html", context)
         findings, errors, same = _findings(request, candidates)
-        if same is not None:
-            return _link_to_existing(request, same, mother)
         if errors:
             context["duplicate_errors"] = errors
             return render(request, "returnees/register.html", context)
+    existing = {
+        index: policy.returnee_get_for_user(request.user, pk, Action.EDIT)
+        for index, pk in same.items()
+    }
     try:
         registered = services.family_register(
-            actor=request.user, mother=mother, children=kids, findings=findings, request=request
+            actor=request.user,
+            mother=mother,
+            children=kids,
+            findings=findings,
+            existing=existing,
+            request=request,
         )
     except ValidationError as error:
         apply_errors(form, error)
         return render(request, "returnees/register.html", context)
-    messages.success(request, _("Registered %(n)d people.") % {"n": len(registered)})
-    return redirect("returnees:detail", registered[0].pk)
-
-
-def _link_to_existing(request, pk, person: services.PersonInput):
-    """The caseworker found the person already registered: keep the new spelling as an alias."""
-    existing = policy.returnee_get_for_user(request.user, pk, Action.EDIT)
-    with transaction.atomic():
-        if not existing.names.filter(full_name=" ".join(person.full_name.split())).exists():
-            services.name_add(
-                actor=request.user,
-                returnee=existing,
-                full_name=person.full_name,
-                kind=ReturneeName.Kind.CAMP_LIST,
-            )
-    messages.info(
-        request,
-        _("Not registered again: the spelling was added to the existing record as an alias."),
+    messages.success(
+        request, _("Registered %(n)d people.") % {"n": len(registered) - len(existing)}
     )
-    return redirect("returnees:detail", existing.pk)
+    if existing:
+        messages.info(
+            request,
+            _(
+                "%(n)d already registered: not registered again; the spellings "
+                "were added to their records as aliases."
+            )
+            % {"n": len(existing)},
+        )
+    return redirect("returnees:detail", registered[0].pk)
 
 
 @login_required

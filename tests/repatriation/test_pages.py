@@ -63,12 +63,12 @@ def test_language_switch(client, users, language, word):
 
 NAV = {
     Role.ADMINISTRATOR: {"home", "people", "admin"},
-    Role.CASEWORKER: {"home", "people"},
+    Role.CASEWORKER: {"home", "people", "operations"},
     Role.VERIFICATION_OFFICER: {"home", "people"},
-    Role.MEDICAL_OFFICER: {"home", "people"},
+    Role.MEDICAL_OFFICER: {"home", "people", "operations", "medical"},
     Role.CENTRE_STAFF: {"home", "people"},
     Role.LEGAL_OFFICER: {"home", "people"},
-    Role.PROGRAMME_MANAGER: {"home", "people", "dashboard"},
+    Role.PROGRAMME_MANAGER: {"home", "people", "operations", "dashboard"},
     Role.MINISTRY_OFFICIAL: {"home", "dashboard"},
     Role.PARTNER_AGENCY: {"home", "people"},
     Role.AUDITOR: {"home", "audit"},

@@ -217,8 +217,10 @@ def test_guardianship_needs_a_guardian_of_the_right_kind(caseworker):
 
 def test_verification_needs_evidence_and_a_verified_parent(users):
     caseworker, officer = users[Role.CASEWORKER], users[Role.VERIFICATION_OFFICER]
-    mother = ReturneeFactory(date_of_birth=date(1988, 1, 1))
-    child = ReturneeFactory(date_of_birth=date(2017, 1, 1), place_of_birth="Ракка")
+    mother = ReturneeFactory(date_of_birth=date(1988, 1, 1), status="verifying")
+    child = ReturneeFactory(
+        date_of_birth=date(2017, 1, 1), place_of_birth="Ракка", status="verifying"
+    )
     services.parent_link(actor=caseworker, child=child, parent=mother)
     v = mother.verification
     with pytest.raises(ValidationError, match="evidence"):

@@ -1,0 +1,41 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from returnees.forms import DateInput
+
+from .models import Condition, MedicalAssessment
+
+
+class AssessmentForm(forms.ModelForm):
+    conditions = forms.MultipleChoiceField(
+        label=_("Conditions"),
+        required=False,
+        choices=Condition.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    class Meta:
+        model = MedicalAssessment
+        fields = [
+            "stage",
+            "assessed_on",
+            "triage",
+            "temperature_c",
+            "pulse",
+            "systolic",
+            "diastolic",
+            "weight_kg",
+            "height_cm",
+            "muac_mm",
+            "conditions",
+            "mental_health_score",
+            "referrals",
+            "follow_up_due",
+            "notes",
+        ]
+        widgets = {
+            "assessed_on": DateInput,
+            "follow_up_due": DateInput,
+            "referrals": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
