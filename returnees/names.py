@@ -116,22 +116,26 @@ def similarity(query: str, candidate: str) -> int:
     return similarity_of_keys(Keys.of(query), Keys.of(candidate))
 
 
-def similarity_of_keys(query: Keys, candidate: Keys) -> int:
-    """The same score from keys already computed (stored beside each name)."""
+def similarity_of_keys(query: Keys, candidate: Keys, *, either_part: bool = False) -> int:
+    """The same score from keys already computed (stored beside each name).
+
+    `either_part`: a longer query may also match a shorter name ("Yusuf Ospanov" a child
+    recorded as "Юсуф"), for matches already pinned down by an exact date of birth.
+    """
     if not query.key or not candidate.key:
         return 0
-    score = _compare(query.key, candidate.key)
+    score = _compare(query.key, candidate.key, either_part)
     if query.arabic or candidate.arabic:
-        score = max(score, _compare(query.skeleton, candidate.skeleton) * 0.85)
+        score = max(score, _compare(query.skeleton, candidate.skeleton, either_part) * 0.85)
     return round(score)
 
 
-def _compare(a: str, b: str) -> float:
+def _compare(a: str, b: str, either_part: bool = False) -> float:
     """Whole names compared in any word order; a query with fewer words (a given name alone)
     may match part of a longer name, but a longer query never matches a shorter name fully."""
     if not a or not b:
         return 0.0
     score = fuzz.token_sort_ratio(a, b)
-    if len(a.split()) < len(b.split()):
+    if len(a.split()) < len(b.split()) or (either_part and len(a.split()) != len(b.split())):
         score = max(score, fuzz.token_set_ratio(a, b) * 0.95)
     return score

@@ -81,7 +81,10 @@ def read_table(upload) -> tuple[list[str], list[list[str]]]:
             raise ImportRefused(_("The file is neither XLSX nor UTF-8 CSV.")) from exc
         if "\x00" in text:
             raise ImportRefused(_("The file is neither XLSX nor UTF-8 CSV."))
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if text.strip() else csv.excel
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:  # one column, or too little text to tell: plain commas
+            dialect = csv.excel
         rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
@@ -208,7 +211,13 @@ def _match(rows: list[RowResult], errors: list[dict], operation, user) -> None:
         query = name_keys.Keys.of(name)
         scored = sorted(
             (
-                (max(name_keys.similarity_of_keys(query, k) for k in names.get(pk, [])), pk)
+                (
+                    max(
+                        name_keys.similarity_of_keys(query, k, either_part=True)
+                        for k in names.get(pk, [])
+                    ),
+                    pk,
+                )
                 for pk, p in candidates.items()
                 if p.date_of_birth == born and names.get(pk)
             ),

@@ -69,6 +69,10 @@ def operation_detail(*, user, operation: Operation) -> OperationView:
         .prefetch_related(Prefetch("boardings", queryset=Boarding.objects.all()))
         .order_by("returnee__household_id", "returnee__date_of_birth")
     )
+    legs_by_id = {leg.pk: leg for leg in legs}
+    for entry in entries:
+        for boarding in entry.boardings.all():
+            boarding.leg = legs_by_id[boarding.leg_id]  # already loaded: no query per cell
     triage = triage_of([e.returnee for e in entries])
     rows = [
         ManifestRow(e, {b.leg_id: b for b in e.boardings.all()}, triage.get(e.returnee_id))
