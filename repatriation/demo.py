@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from anyascii import anyascii
 from django.db import transaction
@@ -19,7 +20,8 @@ from repatriation import demo_names as names
 from repatriation.accounts.models import DataSharingAgreement, Organisation, User
 from repatriation.accounts.roles import Discipline, FieldGroup, Role
 from repatriation.accounts.services import agreement_grant, centre_staff_set, roles_sync
-from repatriation.operations.models import ManifestEntry, Operation
+from repatriation.medical.models import Condition, MedicalAssessment, Stage, Triage
+from repatriation.operations.models import Boarding, Location, ManifestEntry, Operation, TransitLeg
 from returnees import names as name_keys
 from returnees.models import (
     CaseEvent,
@@ -64,8 +66,14 @@ OPERATIONS = [
     ("OP-2019-05", "Wave 2", "SY", date(2019, 5, 9), Operation.Status.COMPLETED),
     ("OP-2021-02", "Wave 3", "SY", date(2021, 2, 4), Operation.Status.COMPLETED),
     ("OP-2023-06", "Wave 4", "IQ", date(2023, 6, 15), Operation.Status.COMPLETED),
-    ("OP-2026-11", "Wave 5", "SY", date(2026, 11, 20), Operation.Status.ACTIVE),
+    ("OP-2026-10", "Wave 5", "SY", date(2026, 10, 2), Operation.Status.COMPLETED),
+    ("OP-2026-11", "Wave 6", "SY", date(2026, 11, 20), Operation.Status.ACTIVE),
 ]
+# The two legs of every wave: camp to the transit airport by road, then the flight home.
+CAMPS = {
+    "SY": ("al-Hol camp", "Qamishli airport"),
+    "IQ": ("Baghdad transit centre", "Baghdad International Airport"),
+}
 
 # Share of households in each status: most have come home and moved on.
 STATUS_WEIGHTS = {
@@ -408,7 +416,7 @@ def _people(
         ],
         batch_size=5000,
     )
-    ManifestEntry.objects.bulk_create(
+    entries = ManifestEntry.objects.bulk_create(
         [
             ManifestEntry(returnee=people[i], operation=operations[o])
             for i, o in manifest
@@ -417,6 +425,7 @@ def _people(
         batch_size=5000,
     )
     _registry_records(rng, people, users=caseworkers)
+    _transit_and_medical(rng, operations, entries, caseworkers[0])
     final: dict[int, int] = {}
     for person in people:
         year = int(person.case_number[3:7])
@@ -429,10 +438,12 @@ def _people(
 
 
 def _operation_for(rng: random.Random, status: str, count: int) -> int:
-    """People in transit or just arrived are on the active wave; the rest on past ones."""
-    if status in (CaseStatus.IN_TRANSIT, CaseStatus.ARRIVED, CaseStatus.ADAPTATION):
+    """In transit: the active wave (last); just arrived: the wave before it; the rest earlier."""
+    if status == CaseStatus.IN_TRANSIT:
         return count - 1
-    return rng.randrange(count - 1)
+    if status in (CaseStatus.ARRIVED, CaseStatus.ADAPTATION):
+        return count - 2
+    return rng.randrange(count - 2)
 
 
 VERIFIED_STATUSES = RETURNED | {CaseStatus.CLEARED}
@@ -628,3 +639,113 @@ def _relatives_and_guardians(rng: random.Random, people: list[Returnee], actor: 
         ],
         batch_size=5000,
     )
+
+
+def _legs(operation: Operation, actor: User) -> list[TransitLeg]:
+    """Two legs per wave; past waves completed, the active one in the air on its second leg."""
+    existing = list(operation.legs.order_by("sequence"))
+    if existing:
+        return existing
+    camp_name, airport_name = CAMPS[operation.origin_country]
+    camp = Location.objects.get_or_create(
+        name=camp_name, kind=Location.Kind.CAMP, defaults={"country": operation.origin_country}
+    )[0]
+    transit = Location.objects.get_or_create(
+        name=airport_name,
+        kind=Location.Kind.AIRPORT,
+        defaults={"country": operation.origin_country},
+    )[0]
+    home = Location.objects.get_or_create(
+        name="Almaty International Airport",
+        kind=Location.Kind.AIRPORT,
+        defaults={"country": "KZ", "region": "Almaty"},
+    )[0]
+    day = datetime.combine(
+        operation.planned_departure, datetime.min.time(), tzinfo=timezone.get_current_timezone()
+    )
+    active = operation.status == Operation.Status.ACTIVE
+    first = TransitLeg.objects.create(
+        operation=operation,
+        sequence=1,
+        origin=camp,
+        destination=transit,
+        mode=TransitLeg.Mode.ROAD,
+        carrier="Convoy",
+        scheduled_departure=day + timedelta(hours=5),
+        scheduled_arrival=day + timedelta(hours=11),
+        actual_departure=day + timedelta(hours=5, minutes=20),
+        actual_arrival=day + timedelta(hours=11, minutes=40),
+    )
+    second = TransitLeg.objects.create(
+        operation=operation,
+        sequence=2,
+        origin=transit,
+        destination=home,
+        mode=TransitLeg.Mode.AIR,
+        carrier="Air Astana",
+        flight_number=f"KC{7000 + operation.pk}",
+        arrives_home=True,
+        scheduled_departure=day + timedelta(hours=14),
+        scheduled_arrival=day + timedelta(hours=19),
+        actual_departure=day + timedelta(hours=14, minutes=30),
+        actual_arrival=None if active else day + timedelta(hours=19, minutes=10),
+    )
+    operation.started_on = operation.planned_departure
+    operation.ended_on = None if active else operation.planned_departure
+    operation.save(update_fields=["started_on", "ended_on"])
+    return [first, second]
+
+
+def _transit_and_medical(
+    rng: random.Random, operations: list[Operation], entries: list[ManifestEntry], actor: User
+) -> None:
+    """Legs and boarding for every wave; pre-departure and arrival checks for its people."""
+    medic = User.objects.get(username="medic")
+    legs = {op.pk: _legs(op, actor) for op in operations}
+    boardings, assessments = [], []
+    for entry in entries:
+        for leg in legs[entry.operation_id]:
+            boardings.append(
+                Boarding(
+                    entry=entry,
+                    leg=leg,
+                    status=Boarding.Status.BOARDED,
+                    recorded_by=actor,
+                    recorded_at=leg.actual_departure,
+                )
+            )
+        person = entry.returnee
+        day = legs[entry.operation_id][0].scheduled_departure.date()
+        child_under_5 = (day - person.date_of_birth).days < 5 * 365
+        stages = [(Stage.PRE_DEPARTURE, day - timedelta(days=2))]
+        if person.status != CaseStatus.IN_TRANSIT:
+            stages.append((Stage.ARRIVAL, day + timedelta(days=1)))
+        for stage, assessed_on in stages:
+            triage = rng.choices([Triage.GREEN, Triage.YELLOW, Triage.RED], [70, 22, 8])[0]
+            muac = rng.randint(105, 150) if child_under_5 else None
+            conditions = []
+            if muac is not None and muac < 125:
+                conditions.append(Condition.MALNUTRITION)
+            if person.is_injured:
+                conditions.append(rng.choice([Condition.INJURY, Condition.SHRAPNEL]))
+            if person.is_pregnant:
+                conditions.append(Condition.PREGNANCY)
+            assessments.append(
+                MedicalAssessment(
+                    returnee=person,
+                    operation_id=entry.operation_id,
+                    stage=stage,
+                    assessed_on=assessed_on,
+                    assessor=medic,
+                    triage=triage,
+                    muac_mm=muac,
+                    conditions=conditions,
+                    pulse=rng.randint(70, 110),
+                    temperature_c=Decimal(rng.choice(["36.6", "36.8", "37.2", "38.1"])),
+                    follow_up_due=assessed_on + timedelta(days=14)
+                    if triage != Triage.GREEN
+                    else None,
+                )
+            )
+    Boarding.objects.bulk_create(boardings, batch_size=5000)
+    MedicalAssessment.objects.bulk_create(assessments, batch_size=5000)

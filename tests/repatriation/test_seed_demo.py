@@ -60,6 +60,23 @@ def test_mothers_with_several_children(seeded):
         assert link.person.household_id == link.relative.household_id
 
 
+def test_waves_with_legs_boarding_and_medical_checks(seeded):
+    from repatriation.medical.models import MedicalAssessment
+    from repatriation.operations.models import Boarding, Operation
+
+    assert Operation.objects.filter(status="completed").count() >= 4
+    active = Operation.objects.get(status="active")
+    assert active.legs.count() == 2
+    assert active.legs.filter(actual_departure__isnull=False, actual_arrival__isnull=True).exists()
+    in_transit = Returnee.objects.filter(status="in_transit")
+    assert in_transit.exists()
+    assert all(p.manifest_entries.filter(operation=active).exists() for p in in_transit)
+    assert Boarding.objects.filter(status="boarded").exists()
+    arrived = Returnee.objects.filter(status__in=["arrived", "adaptation", "placed"])
+    assert MedicalAssessment.objects.filter(returnee__in=arrived, stage="arrival").exists()
+    assert MedicalAssessment.objects.filter(triage="red").exists()
+
+
 def test_placed_people_have_one_active_placement(seeded):
     placed = Returnee.objects.filter(status__in=["placed", "adaptation"])
     assert placed.exists()
@@ -75,6 +92,8 @@ def test_deterministic_and_idempotent(seeded, django_db_blocker):
 
     with connection.cursor() as cursor:
         for table in (
+            "operations_boarding",
+            "medical_medicalassessment",
             "operations_manifestentry",
             "rehabilitation_placement",
             "rehabilitation_plangoal",
