@@ -37,6 +37,7 @@ def assessment_record(*, actor, returnee, values: dict, request=None) -> Medical
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in unknown})
     assessment = MedicalAssessment(returnee=returnee, assessor=actor, **values)
+    assessment.full_clean()  # types and ranges first, so the checks below compare like with like
     errors = {}
     today = timezone.localdate()
     if assessment.assessed_on and assessment.assessed_on > today:
@@ -54,7 +55,6 @@ def assessment_record(*, actor, returnee, values: dict, request=None) -> Medical
         errors["conditions"] = _("Unknown conditions: %s") % ", ".join(sorted(bad))
     if errors:
         raise ValidationError(errors)
-    assessment.full_clean()
     assessment.save()
     audit_record(
         actor=actor,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/legs/<int:leg_pk>/departure/", views.departure_view, name="departure"),
     path("<int:pk>/legs/<int:leg_pk>/arrival/", views.arrival_view, name="arrival"),
     path("<int:pk>/legs/<int:leg_pk>/handover/", views.handover_create, name="handover"),
+    path("<int:pk>/legs/<int:leg_pk>/manifest.pdf", views.leg_manifest_pdf, name="leg_pdf"),
     path("<int:pk>/manifest/add/", views.manifest_add_view, name="manifest_add"),
     path("<int:pk>/boarding/<int:boarding_pk>/", views.boarding_update, name="boarding"),
     path("<int:pk>/import/", views.import_upload, name="import"),

@@ -312,3 +312,45 @@ def admission_view(request, pk, returnee_pk):
     else:
         messages.error(request, _("Choose the facility and the date."))
     return _back(operation, anchor="admission")
+
+
+@login_required
+def leg_manifest_pdf(request, pk, leg_pk):
+    """The printable manifest of one leg: names in their scripts, families together, boxes
+    to tick at boarding, triage level. Each download is audited."""
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from repatriation.audit.models import AuditKind
+    from repatriation.audit.services import audit_record
+    from repatriation.medical.selectors import triage_of
+    from repatriation.pdf import render_pdf
+
+    operation = selectors.operation_get_for_user(request.user, pk)
+    leg = get_object_or_404(
+        TransitLeg.objects.select_related("origin", "destination", "operation"),
+        pk=leg_pk,
+        operation=operation,
+    )
+    boardings = list(selectors.manifest_for_leg(user=request.user, leg=leg))
+    triage = triage_of([b.entry.returnee for b in boardings])
+    rows = [
+        {"person": b.entry.returnee, "boarding": b, "triage": triage.get(b.entry.returnee_id)}
+        for b in boardings
+    ]
+    pdf = render_pdf(
+        "operations/pdf/manifest.html", {"leg": leg, "rows": rows, "printed": timezone.now()}
+    )
+    audit_record(
+        actor=request.user,
+        kind=AuditKind.EXPORT,
+        record=leg,
+        request=request,
+        detail=f"manifest PDF, {len(rows)} people",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{operation.code}-leg{leg.sequence}-manifest.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
