@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rehabilitation.models import Centre
+from repatriation.accounts.models import Organisation, User
+from repatriation.accounts.roles import Role
 from returnees.forms import DateInput
 
 from .models import Boarding, Location, Operation, TransitLeg
@@ -38,6 +40,15 @@ class OperationForm(forms.Form):
     )
     planned_departure = forms.DateField(label=_("Planned departure"), widget=DateInput)
     planned_return = forms.DateField(label=_("Planned return"), widget=DateInput, required=False)
+    lead_organisation = forms.ModelChoiceField(
+        label=_("Lead organisation"), required=False, queryset=Organisation.objects.all()
+    )
+    partner_organisations = forms.ModelMultipleChoiceField(
+        label=_("Partner organisations"),
+        required=False,
+        queryset=Organisation.objects.all(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
     camps = forms.ModelMultipleChoiceField(
         label=_("Camps"),
         required=False,
@@ -61,6 +72,16 @@ class LegForm(forms.Form):
     scheduled_departure = _datetime_field(_("Scheduled departure"))
     scheduled_arrival = _datetime_field(_("Scheduled arrival"))
     arrives_home = forms.BooleanField(label=_("Arrives at the home airport"), required=False)
+    escorts = forms.ModelMultipleChoiceField(
+        label=_("Escort staff"),
+        required=False,
+        queryset=User.objects.filter(
+            is_active=True, groups__name__in=[Role.CASEWORKER.value, Role.MEDICAL_OFFICER.value]
+        )
+        .distinct()
+        .order_by("last_name", "username"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
 
 
 class ManifestAddForm(forms.Form):

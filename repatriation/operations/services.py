@@ -40,6 +40,7 @@ def operation_create(
     planned_departure: date | None = None,
     planned_return: date | None = None,
     lead_organisation=None,
+    partner_organisations=(),
     camps=(),
     request=None,
 ) -> Operation:
@@ -56,6 +57,7 @@ def operation_create(
     operation.full_clean()
     operation.save()
     operation.camps.set(camps)
+    operation.partner_organisations.set(partner_organisations)
     audit_record(
         actor=actor,
         kind=AuditKind.CREATE,
@@ -79,6 +81,7 @@ def leg_add(
     carrier: str = "",
     flight_number: str = "",
     arrives_home: bool = False,
+    escorts=(),
 ) -> TransitLeg:
     """Add the next leg; everyone already on the manifest is expected on it."""
     errors = {}
@@ -105,6 +108,7 @@ def leg_add(
         scheduled_arrival=scheduled_arrival,
         arrives_home=arrives_home,
     )
+    leg.escorts.set(escorts)
     Boarding.objects.bulk_create(
         Boarding(entry=entry, leg=leg) for entry in operation.manifest.all()
     )

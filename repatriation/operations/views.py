@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from repatriation import policy
+from repatriation.medical.selectors import arrival_checklist
 from repatriation.policy import Action
 from returnees.models import CaseStatus
 from returnees.views._common import apply_errors
@@ -90,6 +91,9 @@ def operation_page(request, pk):
                 r.entry.returnee for r in view.rows if r.entry.returnee.status == CaseStatus.ARRIVED
             ],
             "admission_form": AdmissionForm(),
+            "checklist": arrival_checklist(operation=operation, user=request.user)
+            if any(leg.arrives_home and leg.actual_arrival for leg in view.legs)
+            else None,
             "statuses": Boarding.Status.choices,
         },
     )

@@ -240,3 +240,55 @@ def test_two_officers_recording_boarding_at_once_lose_nothing(users, places):
         thread.join()
     assert errors == []
     assert leg.boardings.filter(status="boarded").count() == 20
+
+
+def test_custody_hand_over_and_arrival_checklist(users, operation, family):
+    from repatriation.medical import services as medical
+    from repatriation.medical.selectors import arrival_checklist
+
+    caseworker = users[Role.CASEWORKER]
+    services.manifest_add(actor=caseworker, operation=operation, returnees=family)
+    now = timezone.now()
+    for leg in operation.legs.order_by("sequence"):
+        _board_everyone(caseworker, operation, leg)
+        services.departure_record(
+            actor=caseworker,
+            leg_id=leg.pk,
+            departed_at=now - timedelta(hours=40 - 10 * leg.sequence),
+        )
+        services.arrival_record(
+            actor=caseworker,
+            leg_id=leg.pk,
+            arrived_at=now - timedelta(hours=35 - 10 * leg.sequence),
+        )
+        services.custody_handover_add(
+            actor=caseworker,
+            leg=leg,
+            handed_over_by="SDF liaison",
+            received_by="KZ consular team",
+            people_count=3,
+            occurred_at=now - timedelta(hours=34 - 10 * leg.sequence),
+        )
+    with pytest.raises(ValidationError, match="in the future"):
+        services.custody_handover_add(
+            actor=caseworker,
+            leg=leg,
+            handed_over_by="a",
+            received_by="b",
+            people_count=3,
+            occurred_at=now + timedelta(days=1),
+        )
+    assert leg.handovers.count() == 1
+    medical.assessment_record(
+        actor=users[Role.MEDICAL_OFFICER],
+        returnee=family[0],
+        values={
+            "stage": "arrival",
+            "assessed_on": date.today(),
+            "triage": "red",
+            "operation": operation,
+        },
+    )
+    checklist = arrival_checklist(operation=operation, user=caseworker)
+    assert set(checklist["without_arrival_assessment"]) == set(family[1:])
+    assert checklist["red"] == [family[0]]
