@@ -251,3 +251,68 @@ def results_write(path: Path, figures: list[Figure], extra: dict) -> None:
     path.write_text(
         json.dumps({"figures": [asdict(f) for f in figures], **extra}, ensure_ascii=False, indent=2)
     )
+
+
+def manifest_import_scenario(*, size: int, repeat: int, rows: int = 500) -> Figure | None:
+    """Check and apply a manifest of `rows` people (four in five by case number, the rest by
+    name and date of birth), each time onto a new operation, cancelled afterwards so that the
+    people are free for the next run."""
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from repatriation.accounts.models import User
+    from repatriation.operations import services
+    from repatriation.operations.models import ManifestEntry, Operation
+    from returnees.models import CaseStatus, Returnee
+
+    actor = User.objects.get(username="caseworker")
+    busy = ManifestEntry.objects.filter(operation__status__in=Operation.ACTIVE_STATUSES)
+    free = list(
+        Returnee.objects.filter(status=CaseStatus.CLEARED)
+        .exclude(pk__in=busy.values("returnee"))
+        .order_by("pk")[: rows * repeat]
+    )
+    if len(free) < rows:
+        return None
+    timings, queries = [], 0
+    for attempt in range(min(repeat, len(free) // rows)):
+        chunk = free[attempt * rows : (attempt + 1) * rows]
+        lines = ["case_number,name,date_of_birth"]
+        for index, person in enumerate(chunk):
+            if index % 5 == 4:
+                lines.append(f",{person.name_latin},{person.date_of_birth.isoformat()}")
+            else:
+                lines.append(f"{person.case_number},,")
+        upload = SimpleUploadedFile("bench.csv", "\n".join(lines).encode())
+        operation = Operation.objects.create(
+            code=f"BENCH-{uuid.uuid4().hex[:8]}", name="Benchmark", origin_country="SY"
+        )
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            record, result = services.manifest_import_check(
+                actor=actor, operation=operation, upload=upload
+            )
+            intended = {index + 2: person.pk for index, person in enumerate(chunk)}
+            choices = {row.row: intended[row.row] for row in result.ambiguous}
+            if not result.errors:
+                services.manifest_import_apply(
+                    actor=actor,
+                    manifest_import_id=record.pk,
+                    choices=choices,
+                    split_reason="benchmark",
+                )
+            timings.append((time.perf_counter() - start) * 1000)
+        if result.errors:
+            raise SystemExit(f"manifest import: {result.errors[:3]}")
+        queries = max(queries, len(captured.captured_queries))
+        operation.status = Operation.Status.CANCELLED
+        operation.save(update_fields=["status"])
+    return Figure(
+        f"manifest import, {rows} rows",
+        size,
+        round(statistics.median(timings), 2),
+        round(_p95(timings), 2),
+        queries,
+        rows,
+    )

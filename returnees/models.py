@@ -459,8 +459,8 @@ class CaseEvent(models.Model):
 
     returnee = models.ForeignKey(Returnee, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20, blank=True)
+    from_status = models.CharField(max_length=20, blank=True, choices=CaseStatus.choices)
+    to_status = models.CharField(max_length=20, blank=True, choices=CaseStatus.choices)
     transition = models.CharField(max_length=40, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -122,6 +122,10 @@ class MedicalAssessment(models.Model):
         return f"{self.returnee_id} {self.stage} {self.assessed_on}"
 
     @property
+    def condition_labels(self) -> list[str]:
+        return [Condition(c).label for c in self.conditions or [] if c in Condition.values]
+
+    @property
     def acute_malnutrition(self) -> str:
         """WHO MUAC cut-offs for children 6–59 months: severe below 115 mm, moderate below 125."""
         if self.muac_mm is None:

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from repatriation.audit.models import AuditKind
 from repatriation.audit.services import audit_record
 
-from .models import Condition, MedicalAssessment
+from .models import Condition, MedicalAssessment, Stage
+
+TRANSIT_STAGES = (Stage.PRE_DEPARTURE, Stage.TRANSIT, Stage.ARRIVAL)
 
 FIELDS = (
     "stage",
@@ -36,6 +38,13 @@ def assessment_record(*, actor, returnee, values: dict, request=None) -> Medical
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise ValidationError({name: _("Unknown field.") for name in unknown})
+    values = dict(values)
+    if not values.get("operation") and values.get("stage") in TRANSIT_STAGES:
+        # Checks around transit belong to the person's latest wave (arrival checklist).
+        from repatriation.operations.models import ManifestEntry
+
+        entry = ManifestEntry.objects.filter(returnee=returnee).order_by("-pk").first()
+        values["operation"] = entry.operation if entry else None
     assessment = MedicalAssessment(returnee=returnee, assessor=actor, **values)
     assessment.full_clean()  # types and ranges first, so the checks below compare like with like
     errors = {}

@@ -224,6 +224,14 @@ def _match(rows: list[RowResult], errors: list[dict], operation, user) -> None:
             reverse=True,
         )
         scored = [(score, pk) for score, pk in scored if score >= MATCH]
+        # Among equally good matches, a manifest can only mean someone cleared for return.
+        cleared = [(s, pk) for s, pk in scored if candidates[pk].status == CaseStatus.CLEARED]
+        if (
+            len(scored) > 1
+            and cleared
+            and (len(cleared) == 1 or cleared[0][0] - cleared[1][0] >= 10)
+        ):
+            scored = cleared
         if not scored:
             errors.append(
                 _error(

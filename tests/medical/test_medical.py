@@ -128,3 +128,14 @@ def test_queue_lists_missing_arrival_assessments_and_follow_ups(world, assessmen
     assert person_b in queue["arrival"]
     assert world["person_a"] not in queue["arrival"]
     assert [a.pk for a in queue["follow_up"]] == [assessment.pk]
+
+
+def test_transit_assessments_belong_to_the_latest_wave(world, operation_x):
+    from tests.factories import ManifestEntryFactory
+
+    person = world["person_a"]
+    ManifestEntryFactory(operation=operation_x, returnee=person)
+    recorded = services.assessment_record(actor=world["users"][Role.MEDICAL_OFFICER],
+                                          returnee=person, values={**VALUES})
+    assert recorded.operation == operation_x
+    assert recorded.condition_labels == ["Malnutrition"]

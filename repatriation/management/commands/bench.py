@@ -40,6 +40,10 @@ class Command(BaseCommand):
             ROOT_URLCONF="repatriation.bench_urls", DEBUG=False, ALLOWED_HOSTS=["testserver"]
         ):
             figures = bench.scenarios_run(size=size, repeat=repeat)
+            imported = bench.manifest_import_scenario(size=size, repeat=5)
+            if imported is not None:
+                imported.floor_ratio = round(imported.median_ms / figures[0].median_ms, 1)
+                figures.append(imported)
         plans = bench.explain_slowest(figures)
         self.stdout.write(bench.table(figures))
         path = Path(output or settings.BASE_DIR / "bench-results" / f"bench-{size}.json")
