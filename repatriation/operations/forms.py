@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rehabilitation.models import Centre
 from repatriation.accounts.models import Organisation, User
@@ -31,7 +32,7 @@ class OperationForm(forms.Form):
         regex=r"^[A-Za-z0-9-]{3,30}$",
         error_messages={"invalid": _("Letters, digits and dashes, 3–30.")},
     )
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("operation", "Name"), max_length=200)
     origin_country = forms.RegexField(
         label=_("Origin country"),
         regex=r"^[A-Za-z]{2}$",
@@ -64,8 +65,12 @@ class OperationForm(forms.Form):
 
 
 class LegForm(forms.Form):
-    origin = forms.ModelChoiceField(label=_("From"), queryset=Location.objects.all())
-    destination = forms.ModelChoiceField(label=_("To"), queryset=Location.objects.all())
+    origin = forms.ModelChoiceField(
+        label=pgettext_lazy("leg", "From"), queryset=Location.objects.all()
+    )
+    destination = forms.ModelChoiceField(
+        label=pgettext_lazy("leg", "To"), queryset=Location.objects.all()
+    )
     mode = forms.ChoiceField(label=_("Mode"), choices=TransitLeg.Mode.choices)
     carrier = forms.CharField(label=_("Carrier"), max_length=100, required=False)
     flight_number = forms.CharField(label=_("Flight number"), max_length=20, required=False)

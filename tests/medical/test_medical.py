@@ -135,7 +135,8 @@ def test_transit_assessments_belong_to_the_latest_wave(world, operation_x):
 
     person = world["person_a"]
     ManifestEntryFactory(operation=operation_x, returnee=person)
-    recorded = services.assessment_record(actor=world["users"][Role.MEDICAL_OFFICER],
-                                          returnee=person, values={**VALUES})
+    recorded = services.assessment_record(
+        actor=world["users"][Role.MEDICAL_OFFICER], returnee=person, values={**VALUES}
+    )
     assert recorded.operation == operation_x
     assert recorded.condition_labels == ["Malnutrition"]
