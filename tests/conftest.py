@@ -9,12 +9,15 @@ World used by the access tests:
 """
 
 import os
+from datetime import date
 
 import pytest
 from django.db import connection
 from guardian.shortcuts import assign_perm
 
 from repatriation.accounts.roles import Discipline, Role
+from repatriation.operations.models import Location
+from returnees.models import Household, Relationship
 from tests.factories import (
     AgreementFactory,
     CentreFactory,
@@ -119,3 +122,45 @@ def world(users, person_a, person_b, person_unplaced, person_on_operation):
 @pytest.fixture
 def is_postgresql():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def places(db):
+    return {
+        "camp": Location.objects.create(name="al-Hol", kind="camp", country="SY"),
+        "transit": Location.objects.create(name="Qamishli", kind="airport", country="SY"),
+        "home": Location.objects.create(name="Almaty International", kind="airport", country="KZ"),
+    }
+
+
+@pytest.fixture
+def family(db):
+    """A cleared mother and two cleared children in one household."""
+    household = Household.objects.create(reference="HH-OPS-1")
+    mother = ReturneeFactory(
+        primary_name="Сауле Оспанова",
+        name_latin="Saule Ospanova",
+        date_of_birth=date(1988, 2, 2),
+        status="cleared",
+        verification_status="verified",
+        household=household,
+    )
+    children = [
+        ReturneeFactory(
+            primary_name=name,
+            name_latin=latin,
+            sex=sex,
+            date_of_birth=dob,
+            status="cleared",
+            verification_status="verified",
+            household=household,
+        )
+        for name, latin, sex, dob in [
+            ("Юсуф", "Yusuf", "M", date(2016, 3, 3)),
+            ("عائشة", "Aisha", "F", date(2019, 4, 4)),
+        ]
+    ]
+    for child in children:
+        Relationship.objects.create(person=child, relative=mother, kind="mother")
+        Relationship.objects.create(person=mother, relative=child, kind="child")
+    return [mother, *children]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from returnees.forms import DateInput
 
 from .models import Condition, MedicalAssessment
+from .services import FIELDS
 
 
 class AssessmentForm(forms.ModelForm):
@@ -16,23 +17,7 @@ class AssessmentForm(forms.ModelForm):
 
     class Meta:
         model = MedicalAssessment
-        fields = [
-            "stage",
-            "assessed_on",
-            "triage",
-            "temperature_c",
-            "pulse",
-            "systolic",
-            "diastolic",
-            "weight_kg",
-            "height_cm",
-            "muac_mm",
-            "conditions",
-            "mental_health_score",
-            "referrals",
-            "follow_up_due",
-            "notes",
-        ]
+        fields = [name for name in FIELDS if name != "operation"]
         widgets = {
             "assessed_on": DateInput,
             "follow_up_due": DateInput,

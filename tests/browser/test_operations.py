@@ -6,7 +6,7 @@ caseworker sees the red badge and count but neither the note nor the assessment 
 Screenshots kept in tests/browser/screenshots/."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -15,15 +15,13 @@ from repatriation.accounts.roles import Role
 from repatriation.medical.models import MedicalAssessment, Stage, Triage
 from repatriation.operations.models import (
     Boarding,
-    Location,
     ManifestEntry,
     ManifestImport,
     Operation,
 )
-from returnees.models import CaseStatus, Household, Relationship
+from returnees.models import CaseStatus
 from tests.browser.conftest import shot, sign_in
 from tests.conftest import PASSWORD
-from tests.factories import ReturneeFactory
 
 pytestmark = pytest.mark.browser
 
@@ -32,49 +30,6 @@ IMPORT_REVIEW = re.compile(r"/operations/\d+/import/\d+/$")
 CASE_PAGE = re.compile(r"/people/(\d+)/(#.*)?$")
 UNKNOWN_CASE = "KZ-1999-000001"
 NOTE = "Shrapnel wound, left leg"
-
-
-@pytest.fixture
-def places(db):
-    return {
-        "camp": Location.objects.create(name="al-Hol", kind="camp", country="SY"),
-        "transit": Location.objects.create(name="Qamishli", kind="airport", country="SY"),
-        "home": Location.objects.create(name="Almaty International", kind="airport", country="KZ"),
-    }
-
-
-@pytest.fixture
-def family(db):
-    """A cleared mother and two cleared children in one household."""
-    household = Household.objects.create(reference="HH-OPS-BROWSER")
-    mother = ReturneeFactory(
-        primary_name="Сауле Оспанова",
-        name_latin="Saule Ospanova",
-        sex="F",
-        date_of_birth=date(1988, 2, 2),
-        status=CaseStatus.CLEARED,
-        verification_status="verified",
-        household=household,
-    )
-    children = [
-        ReturneeFactory(
-            primary_name=name,
-            name_latin=latin,
-            sex=sex,
-            date_of_birth=born,
-            status=CaseStatus.CLEARED,
-            verification_status="verified",
-            household=household,
-        )
-        for name, latin, sex, born in [
-            ("Юсуф", "Yusuf", "M", date(2016, 3, 3)),
-            ("عائشة", "Aisha", "F", date(2019, 4, 4)),
-        ]
-    ]
-    for child in children:
-        Relationship.objects.create(person=child, relative=mother, kind="mother")
-        Relationship.objects.create(person=mother, relative=child, kind="child")
-    return [mother, *children]
 
 
 def _local(moment) -> str:

@@ -24,6 +24,19 @@ def _board_everyone(actor, operation, leg, status="boarded"):
         )
 
 
+def _travel(actor, operation, now):
+    """Board everyone, depart and arrive, leg by leg, in the past; yields each leg after."""
+    for leg in operation.legs.order_by("sequence"):
+        _board_everyone(actor, operation, leg)
+        services.departure_record(
+            actor=actor, leg_id=leg.pk, departed_at=now - timedelta(hours=40 - 10 * leg.sequence)
+        )
+        services.arrival_record(
+            actor=actor, leg_id=leg.pk, arrived_at=now - timedelta(hours=35 - 10 * leg.sequence)
+        )
+        yield leg
+
+
 def test_only_cleared_people_and_whole_families(users, operation, family):
     caseworker = users[Role.CASEWORKER]
     verifying = ReturneeFactory(status="verifying")
@@ -138,19 +151,7 @@ def test_arrival_home_moves_the_boarded_to_arrived(users, operation, family):
 def test_admission_opens_the_adaptation_placement(users, operation, family):
     caseworker = users[Role.CASEWORKER]
     services.manifest_add(actor=caseworker, operation=operation, returnees=family)
-    now = timezone.now()
-    for leg in operation.legs.order_by("sequence"):
-        _board_everyone(caseworker, operation, leg)
-        services.departure_record(
-            actor=caseworker,
-            leg_id=leg.pk,
-            departed_at=now - timedelta(hours=40 - 10 * leg.sequence),
-        )
-        services.arrival_record(
-            actor=caseworker,
-            leg_id=leg.pk,
-            arrived_at=now - timedelta(hours=35 - 10 * leg.sequence),
-        )
+    list(_travel(caseworker, operation, timezone.now()))
     facility = CentreFactory(name="Adaptation facility, Almaty")
     mother = family[0]
     mother.refresh_from_db()
@@ -249,18 +250,7 @@ def test_custody_hand_over_and_arrival_checklist(users, operation, family):
     caseworker = users[Role.CASEWORKER]
     services.manifest_add(actor=caseworker, operation=operation, returnees=family)
     now = timezone.now()
-    for leg in operation.legs.order_by("sequence"):
-        _board_everyone(caseworker, operation, leg)
-        services.departure_record(
-            actor=caseworker,
-            leg_id=leg.pk,
-            departed_at=now - timedelta(hours=40 - 10 * leg.sequence),
-        )
-        services.arrival_record(
-            actor=caseworker,
-            leg_id=leg.pk,
-            arrived_at=now - timedelta(hours=35 - 10 * leg.sequence),
-        )
+    for leg in _travel(caseworker, operation, now):
         services.custody_handover_add(
             actor=caseworker,
             leg=leg,
