@@ -11,7 +11,7 @@ from repatriation.accounts.roles import Role
 from repatriation.audit.models import AuditEvent, AuditKind
 from repatriation.medical import services as medical
 from repatriation.operations import services
-from repatriation.pdf import BASE_URL, static_only_fetcher
+from repatriation.pdf import BASE_URL, StaticOnlyFetcher
 
 
 def _text(pdf: bytes, tmp_path) -> str:
@@ -23,7 +23,17 @@ def _text(pdf: bytes, tmp_path) -> str:
     ).stdout
 
 
-def test_manifest_pdf_states_the_people_of_the_leg(client, users, operation, family, tmp_path):
+def test_manifest_pdf_states_the_people_of_the_leg(
+    client, users, operation, family, tmp_path, monkeypatch
+):
+    fetched = set()
+    original = StaticOnlyFetcher.fetch
+
+    def spy(self, url, headers=None):
+        fetched.add(url.split("/static/", 1)[-1])
+        return original(self, url, headers)
+
+    monkeypatch.setattr(StaticOnlyFetcher, "fetch", spy)
     caseworker = users[Role.CASEWORKER]
     services.manifest_add(actor=caseworker, operation=operation, returnees=family)
     medical.assessment_record(
@@ -45,6 +55,18 @@ def test_manifest_pdf_states_the_people_of_the_leg(client, users, operation, fam
     assert "عائشة" in text.replace("\u202b", "").replace("\u202c", "")
     assert "RED" in text and "HH-OPS-1" in text and "3 people" in text
     assert AuditEvent.objects.filter(kind=AuditKind.EXPORT, record_id=str(leg.pk)).count() == 1
+    # The shipped fonts are embedded, whatever fonts the machine has.
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(response.content)
+    fonts = subprocess.run(
+        ["pdffonts", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Noto-Sans" in fonts and "Noto-Sans-Arabic" in fonts
+    assert {
+        "css/pdf-manifest.css",
+        "fonts/NotoSans-Regular.ttf",
+        "fonts/NotoSansArabic-Regular.ttf",
+    } <= fetched
 
 
 @pytest.mark.parametrize(
@@ -68,9 +90,9 @@ def test_others_cannot_print_a_manifest(client, users, operation, role):
 )
 def test_pdf_fetches_only_the_projects_static_files(url):
     with pytest.raises(ValueError, match=r"Refused|No static file"):
-        static_only_fetcher(url)
+        StaticOnlyFetcher().fetch(url)
 
 
 def test_pdf_fetcher_serves_the_shipped_fonts():
-    result = static_only_fetcher(f"{BASE_URL}static/fonts/NotoSansArabic-Regular.ttf")
-    assert len(result["string"]) > 10_000
+    result = StaticOnlyFetcher().fetch(f"{BASE_URL}static/fonts/NotoSansArabic-Regular.ttf")
+    assert len(result.read()) > 10_000
