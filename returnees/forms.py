@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from repatriation.accounts.models import User
 from repatriation.accounts.roles import Role
+from repatriation.widgets import DateInput
 
 from .models import (
     CaseStatus,
@@ -43,15 +44,6 @@ SORT_LABELS = {
     "updated": _("Recently changed"),
     "status": _("Status"),
 }
-
-
-class DateInput(forms.DateInput):
-    """A native date picker; its value must be ISO whatever the user's language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None, format="%Y-%m-%d"):
-        super().__init__(attrs, format=format)
 
 
 def _past_date_field(label, required=True):

@@ -164,3 +164,12 @@ def family(db):
         Relationship.objects.create(person=child, relative=mother, kind="mother")
         Relationship.objects.create(person=mother, relative=child, kind="child")
     return [mother, *children]
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request in another language leaves it active in the thread; each test starts anew."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

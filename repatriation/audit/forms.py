@@ -3,6 +3,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from repatriation.widgets import DateInput
+
 from .models import AuditKind
 
 
@@ -24,12 +26,8 @@ class AuditFilterForm(forms.Form):
         help_text=_("For example returnees.returnee"),
     )
     record_id = forms.CharField(label=_("Record"), required=False, max_length=64)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
     before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def clean_date_from(self):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from returnees.forms import DateInput
+from repatriation.widgets import DateInput
 
 from .models import Condition, MedicalAssessment
 from .services import FIELDS

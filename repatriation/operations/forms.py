@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from rehabilitation.models import Centre
 from repatriation.accounts.models import Organisation, User
 from repatriation.accounts.roles import Role
-from returnees.forms import DateInput
+from repatriation.widgets import DateInput
 
 from .models import Boarding, Location, Operation, TransitLeg
 

@@ -249,3 +249,10 @@ def test_auditor_dates_out_of_range_are_refused(client, users, day):
     response = client.get(reverse("audit:event_list"), {"date_from": day})
     assert response.status_code == 200
     assert "between 1900 and 2100" in response.content.decode()
+
+
+def test_auditor_date_inputs_are_iso_in_russian(client, users):
+    client.force_login(users[Role.AUDITOR])
+    client.post(reverse("set_language"), {"language": "ru", "next": "/"})
+    body = client.get(reverse("audit:event_list"), {"date_from": "2026-05-01"}).content.decode()
+    assert 'type="date" name="date_from" value="2026-05-01"' in body
