@@ -53,6 +53,46 @@ def _reencode_image(data: bytes, content_type: str) -> bytes:
         raise ValidationError(_("The image file is damaged or not really an image.")) from exc
 
 
+# Entries of a PDF that carry metadata or make a reader act on its own.
+_PDF_ROOT_DROP = ("/Metadata", "/OpenAction", "/AA", "/AcroForm")
+_PDF_NAMES_DROP = ("/JavaScript", "/EmbeddedFiles")
+
+
+def _rewrite_pdf(data: bytes) -> bytes:
+    """Re-write the PDF from its parsed objects (qpdf through pikepdf): document metadata,
+    scripts, automatic actions and embedded files are dropped, and bytes that are not part of
+    the PDF (a polyglot's other half) do not survive."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if pdf.is_encrypted:
+                raise ValidationError(_("Encrypted PDF files are not accepted."))
+            for key in _PDF_ROOT_DROP:
+                if key in pdf.Root:
+                    del pdf.Root[key]
+            names = pdf.Root.get("/Names")
+            if names is not None:
+                for key in _PDF_NAMES_DROP:
+                    if key in names:
+                        del names[key]
+            for page in pdf.pages:
+                if "/AA" in page.obj:
+                    del page.obj["/AA"]
+                for annotation in page.obj.get("/Annots", []):
+                    action = annotation.get("/A")
+                    if action is not None and action.get("/S") in ("/JavaScript", "/Launch"):
+                        del annotation["/A"]
+            pdf.docinfo = pdf.make_indirect(pikepdf.Dictionary())
+            out = io.BytesIO()
+            pdf.save(out, fix_metadata_version=False)
+            return out.getvalue()
+    except pikepdf.PasswordError as exc:
+        raise ValidationError(_("Encrypted PDF files are not accepted.")) from exc
+    except pikepdf.PdfError as exc:
+        raise ValidationError(_("The PDF file is incomplete or damaged.")) from exc
+
+
 def document_prepare(upload) -> tuple[ContentFile, str, str]:
     """Validate an upload; return clean content, its content type and SHA-256.
 
@@ -73,6 +113,7 @@ def document_prepare(upload) -> tuple[ContentFile, str, str]:
     if content_type == "application/pdf":
         if b"%%EOF" not in data[-2048:]:
             raise ValidationError(_("The PDF file is incomplete or damaged."))
+        data = _rewrite_pdf(data)
     else:
         data = _reencode_image(data, content_type)
     digest = hashlib.sha256(data).hexdigest()

@@ -122,3 +122,16 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     write_field_groups = ["education"]
     valid_from = date(2024, 1, 1)
     valid_until = date(2030, 12, 31)
+
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF, as uploads must be."""
+    import io
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()

@@ -13,8 +13,9 @@ from repatriation.audit.models import AuditEvent, AuditKind
 from returnees import services
 from returnees.documents import MAX_BYTES
 from returnees.models import Document
+from tests.factories import pdf_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def _image(fmt: str, gps: bool = True) -> bytes:
@@ -91,7 +92,8 @@ def test_download_passes_the_policy_and_is_audited(client, world):
     client.force_login(caseworker)
     response = client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    with document.file.open("rb") as stored:
+        assert b"".join(response.streaming_content) == stored.read()
     assert "attachment" in response["Content-Disposition"]
     assert response["Cache-Control"] == "private, no-store"
     assert (
@@ -110,3 +112,50 @@ def test_download_passes_the_policy_and_is_audited(client, world):
 def test_files_are_not_under_any_public_url(settings):
     assert settings.STORAGES["default"]["OPTIONS"]["base_url"] is None
     assert not str(settings.PRIVATE_STORAGE_ROOT).startswith(str(settings.BASE_DIR / "static"))
+
+
+def _pdf_with_extras() -> bytes:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.docinfo["/Author"] = "Camp registrar, tent 14"
+    pdf.Root.OpenAction = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)")
+    out = io.BytesIO()
+    pdf.save(out)
+    # A polyglot: HTML smuggled in after the PDF's end.
+    return out.getvalue() + b"\n<html><script>alert(1)</script></html>\n%%EOF\n"
+
+
+def test_pdfs_are_rewritten_without_metadata_scripts_or_smuggled_bytes(users, person):
+    import pikepdf
+
+    document = services.document_upload(
+        actor=users[Role.CASEWORKER],
+        returnee=person,
+        title="Scan",
+        upload=SimpleUploadedFile("scan.pdf", _pdf_with_extras()),
+    )
+    with document.file.open("rb") as stored:
+        data = stored.read()
+    assert b"<script>" not in data and b"tent 14" not in data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert "/OpenAction" not in pdf.Root
+        assert "/Author" not in pdf.docinfo
+        assert len(pdf.pages) == 1
+
+
+def test_encrypted_pdfs_are_refused(users, person):
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out, encryption=pikepdf.Encryption(owner="o", user="secret"))
+    with pytest.raises(ValidationError, match="Encrypted"):
+        services.document_upload(
+            actor=users[Role.CASEWORKER],
+            returnee=person,
+            title="x",
+            upload=SimpleUploadedFile("locked.pdf", out.getvalue()),
+        )

@@ -16,9 +16,9 @@ from repatriation.accounts.roles import Role
 from repatriation.audit.models import AuditEvent, AuditKind
 from returnees import services, workflow
 from returnees.models import Guardianship, Relationship, Returnee
-from tests.factories import AgreementFactory, PlacementFactory, ReturneeFactory
+from tests.factories import AgreementFactory, PlacementFactory, ReturneeFactory, pdf_bytes
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def test_partner_document_download_follows_the_persons_agreement(client, world, centre_b):
