@@ -803,3 +803,26 @@ def intake_record(*, actor, returnee: Returnee, values: dict, request=None) -> I
         changes={"risk_level": [None, intake.risk_level], "goals": [None, len(goals)]},
     )
     return intake
+
+
+def documents_sweep_orphans(*, older_than: timedelta = timedelta(hours=6)) -> int:
+    """Delete stored files that no document refers to: left behind when the transaction that
+    saved them rolled back. Only files older than `older_than`, so uploads in flight are safe."""
+    from django.core.files.storage import default_storage
+
+    referenced = set(Document.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    removed = 0
+    pending = ["documents"]
+    while pending:
+        folder = pending.pop()
+        if not default_storage.exists(folder):
+            continue
+        folders, files = default_storage.listdir(folder)
+        pending += [f"{folder}/{name}" for name in folders]
+        for name in files:
+            path = f"{folder}/{name}"
+            if path not in referenced and default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+    return removed

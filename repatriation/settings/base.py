@@ -192,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "repatriation.accounts.tasks.sessions_clear_expired",
         "schedule": 60 * 60,
     },
+    "documents-sweep-orphans": {
+        "task": "returnees.tasks.documents_sweep_orphans",
+        "schedule": 24 * 60 * 60,
+    },
 }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"

@@ -159,3 +159,43 @@ def test_encrypted_pdfs_are_refused(users, person):
             title="x",
             upload=SimpleUploadedFile("locked.pdf", out.getvalue()),
         )
+
+
+def test_files_left_by_a_rolled_back_upload_are_swept(users, person, settings):
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+    from django.db import transaction
+
+    uploaded = []
+
+    def upload_then_fail():
+        with transaction.atomic():
+            uploaded.append(
+                services.document_upload(
+                    actor=users[Role.CASEWORKER],
+                    returnee=person,
+                    title="x",
+                    upload=SimpleUploadedFile("a.pdf", PDF),
+                )
+            )
+            raise RuntimeError("the surrounding change failed")
+
+    with pytest.raises(RuntimeError):
+        upload_then_fail()
+    orphan = uploaded[0]
+    kept = services.document_upload(
+        actor=users[Role.CASEWORKER],
+        returnee=person,
+        title="y",
+        upload=SimpleUploadedFile("b.pdf", PDF),
+    )
+    assert default_storage.exists(orphan.file.name)
+    old = time.time() - 7 * 3600
+    for name in (orphan.file.name, kept.file.name):
+        os.utime(default_storage.path(name), (old, old))
+    assert services.documents_sweep_orphans() == 1
+    assert not default_storage.exists(orphan.file.name)
+    assert default_storage.exists(kept.file.name)
+    assert services.documents_sweep_orphans() == 0
