@@ -82,14 +82,14 @@ def audit_events_fill(count: int) -> int:
                 INSERT INTO audit_auditevent
                     (occurred_at, actor_username, kind, record_type, record_id, changes,
                      detail, ip_address)
-                SELECT now() - (g * interval '10 seconds'),
+                SELECT now() - ((%s - g) * interval '10 seconds'),  -- later ids, later times
                        'user' || (g %% 500),
                        (ARRAY['read','update','login','create','export'])[1 + g %% 5],
                        'returnees.returnee', (g %% 100000)::text, '{}'::jsonb, '',
                        '10.0.0.1'::inet
                 FROM generate_series(1, %s) AS g
                 """,
-                [missing],
+                [missing, missing],
             )
         cursor.execute("ANALYZE")
     return missing

@@ -62,6 +62,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["record_type", "record_id", "-id"], name="audit_record_idx"),
             models.Index(fields=["kind", "-id"], name="audit_kind_idx"),
             models.Index(fields=["occurred_at"], name="audit_time_idx"),
+            models.Index(fields=["kind", "occurred_at"], name="audit_kind_time_idx"),
         ]
 
     def __str__(self) -> str:
