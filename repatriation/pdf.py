@@ -1,6 +1,7 @@
 """PDF rendering with WeasyPrint that can load only the project's own static files."""
 
 import mimetypes
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -22,13 +23,24 @@ class StaticOnlyFetcher(URLFetcher):
         relative = url[len(prefix) :].split("?", 1)[0].split("#", 1)[0]
         if ".." in relative.split("/"):
             raise ValueError(f"Refused to fetch {url!r}.")
-        path = finders.find(relative)
+        path = finders.find(relative) or _collected(relative)
         if not path:
             raise ValueError(f"No static file {relative!r}.")
         with open(path, "rb") as handle:
             data = handle.read()
         mime = mimetypes.guess_type(relative)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+
+
+def _collected(relative: str) -> str | None:
+    """A file in STATIC_ROOT: in production `{% static %}` names the hashed copy there."""
+    if not settings.STATIC_ROOT:
+        return None
+    root = Path(settings.STATIC_ROOT).resolve()
+    path = (root / relative).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return str(path)
 
 
 def render_pdf(template: str, context: dict) -> bytes:

@@ -120,10 +120,15 @@ def arrival_checklist(*, operation, user) -> dict[str, list[Returnee]]:
         .distinct()
     )
     assessed = MedicalAssessment.objects.filter(returnee=OuterRef("pk"), stage=Stage.ARRIVAL)
-    red = MedicalAssessment.objects.filter(
-        returnee=OuterRef("pk"), triage=Triage.RED, operation=operation
+    people = list(
+        policy.returnees_visible_to(user)
+        .filter(manifest_entries__operation=operation)
+        .distinct()
+        .order_by("pk")
     )
+    latest = triage_of(people)
     return {
         "without_arrival_assessment": list(arrived.exclude(Exists(assessed)).order_by("pk")),
-        "red": list(policy.returnees_visible_to(user).filter(Exists(red)).order_by("pk")),
+        # Red now: the latest triage, as in the counts; someone since re-triaged is not listed.
+        "red": [p for p in people if p.pk in latest and latest[p.pk].triage == Triage.RED],
     }

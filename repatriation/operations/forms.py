@@ -17,12 +17,18 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format=format)
 
 
+def _within_years(value):
+    if value is not None and not 2000 <= value.year <= 2100:
+        raise forms.ValidationError(_("Enter a time between the years 2000 and 2100."))
+
+
 def _datetime_field(label, required=True):
     return forms.DateTimeField(
         label=label,
         required=required,
         widget=DateTimeInput,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[_within_years],
     )
 
 

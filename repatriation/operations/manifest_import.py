@@ -23,6 +23,10 @@ from .models import ManifestEntry, Operation
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+MAX_PHYSICAL_ROWS = 20_000  # blank rows included
+MAX_COLUMNS = 50
+MAX_CELL = 500
+MAX_UNPACKED = 20 * 1024 * 1024
 MATCH = 85  # name similarity for a match on name and date of birth
 COLUMNS = {
     "case_number": {"case_number", "case number", "case no", "case", "номер дела", "іс нөмірі"},
@@ -67,45 +71,85 @@ def _error(row: int, column: str, message: str) -> dict:
     return {"row": row, "column": column, "message": message}
 
 
-def read_table(upload) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of a CSV (UTF-8) or XLSX file, as text."""
+def read_table(upload) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and numbered rows of a CSV (UTF-8) or XLSX file, as text.
+
+    Rows keep the number a spreadsheet shows, blank rows included in the count but not
+    returned. A file that cannot be read whole is refused whole: nothing is cut off silently.
+    """
     if upload.size > MAX_BYTES:
         raise ImportRefused(_("The file is larger than 5 MB."))
     data = upload.read()
-    if data[:4] == b"PK\x03\x04":
-        rows = _xlsx_rows(data)
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportRefused(_("The file is neither XLSX nor UTF-8 CSV.")) from exc
-        if "\x00" in text:
-            raise ImportRefused(_("The file is neither XLSX nor UTF-8 CSV."))
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:  # one column, or too little text to tell: plain commas
-            dialect = csv.excel
-        rows = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
+    rows = _xlsx_rows(data) if data[:4] == b"PK\x03\x04" else _csv_rows(data)
+    numbered = [
+        (number, row)
+        for number, row in enumerate(rows, start=1)
+        if any(cell.strip() for cell in row)
+    ]
+    if not numbered:
         raise ImportRefused(_("The file is empty."))
-    if len(rows) - 1 > MAX_ROWS:
+    if len(numbered) - 1 > MAX_ROWS:
         raise ImportRefused(_("The file has more than %(n)d rows.") % {"n": MAX_ROWS})
-    return [c.strip() for c in rows[0]], rows[1:]
+    for _number, row in numbered:
+        if len(row) > MAX_COLUMNS or any(len(cell) > MAX_CELL for cell in row):
+            raise ImportRefused(
+                _(
+                    "The file has more than %(columns)d columns or a cell longer "
+                    "than %(chars)d characters."
+                )
+                % {"columns": MAX_COLUMNS, "chars": MAX_CELL}
+            )
+    (_header_number, header), body = numbered[0], numbered[1:]
+    return [c.strip() for c in header], body
+
+
+def _csv_rows(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused(_("The file is neither XLSX nor UTF-8 CSV.")) from exc
+    if "\x00" in text:
+        raise ImportRefused(_("The file is neither XLSX nor UTF-8 CSV."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:  # one column, or too little text to tell: plain commas
+        dialect = csv.excel
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise ImportRefused(
+            _("The CSV file cannot be read: %(problem)s") % {"problem": exc}
+        ) from exc
+    if len(rows) > MAX_PHYSICAL_ROWS:
+        raise ImportRefused(_("The file has more than %(n)d rows.") % {"n": MAX_ROWS})
+    return rows
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
+    """The first sheet, refused whole if its unpacked size or row count is out of bounds."""
+    import zipfile
+
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            raise ImportRefused(_("The XLSX file unpacks to more than 20 MB."))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:
+        try:
+            sheet = workbook.worksheets[0]
+            rows = []
+            for values in sheet.iter_rows(values_only=True):
+                rows.append([_cell_text(v) for v in values[: MAX_COLUMNS + 1]])
+                if len(rows) > MAX_PHYSICAL_ROWS:
+                    raise ImportRefused(_("The file has more than %(n)d rows.") % {"n": MAX_ROWS})
+        finally:
+            workbook.close()
+    except ImportRefused:
+        raise
+    except Exception as exc:  # any damaged archive or sheet is the same answer
         raise ImportRefused(_("The XLSX file cannot be read.")) from exc
-    sheet = workbook.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2):
-        rows.append([_cell_text(v) for v in values])
-    workbook.close()
     return rows
 
 
@@ -134,6 +178,8 @@ def check(*, upload, operation, user) -> ImportCheck:
     errors: list[dict] = []
     columns: dict[str, int] = {}
     for index, title in enumerate(header):
+        if not title:
+            continue  # an empty, perhaps only formatted, column
         key = next((k for k, aliases in COLUMNS.items() if title.lower() in aliases), None)
         if key is None:
             errors.append(_error(1, title or f"#{index + 1}", _("Unknown column.")))
@@ -150,8 +196,7 @@ def check(*, upload, operation, user) -> ImportCheck:
     if errors:
         return ImportCheck([], errors)
     rows = []
-    for offset, raw in enumerate(raw_rows):
-        number = offset + 2  # spreadsheet row number: the header is row 1
+    for number, raw in raw_rows:
         values = {key: (raw[i].strip() if i < len(raw) else "") for key, i in columns.items()}
         rows.append(RowResult(number, values))
     _match(rows, errors, operation, user)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,6 +85,9 @@ def leg_add(
     escorts=(),
 ) -> TransitLeg:
     """Add the next leg; everyone already on the manifest is expected on it."""
+    # The operation row serialises leg and manifest changes: numbering and boarding rows stay
+    # complete when two officers work on the same wave.
+    operation = Operation.objects.select_for_update().get(pk=operation.pk)
     errors = {}
     if scheduled_arrival <= scheduled_departure:
         errors["scheduled_arrival"] = _("The arrival is not after the departure.")
@@ -138,11 +142,14 @@ def manifest_add(
 ) -> list[ManifestEntry]:
     """Put people on the manifest: only cleared people, families together unless a recorded
     decision splits them, nobody on two active operations. All or nothing."""
+    operation = Operation.objects.select_for_update().get(pk=operation.pk)
     if operation.status not in Operation.ACTIVE_STATUSES:
         raise ValidationError(
             _("The operation is %(status)s; its manifest is closed.")
             % {"status": operation.get_status_display()}
         )
+    if operation.legs.filter(actual_departure__isnull=False).exists():
+        raise ValidationError(_("The operation has departed; put these people on the next one."))
     ids = sorted({r.pk for r in returnees})
     # Lock the people (in a fixed order) so two officers cannot put one person on two waves.
     people = list(Returnee.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
@@ -228,6 +235,13 @@ def boarding_record(
         errors["reason"] = _("Say why the person is withdrawn or left behind.")
     if boarding.leg.actual_departure is not None:
         errors["__all__"] = _("This leg has departed; its boarding list is closed.")
+    person = boarding.entry.returnee
+    may_board = CaseStatus.CLEARED if boarding.leg.sequence == 1 else CaseStatus.IN_TRANSIT
+    if status == Boarding.Status.BOARDED and person.status != may_board:
+        errors["status"] = _("%(case)s is %(status)s and cannot board this leg.") % {
+            "case": person.case_number,
+            "status": person.get_status_display(),
+        }
     if errors:
         raise ValidationError(errors)
     before = boarding.status
@@ -288,6 +302,20 @@ def departure_record(*, actor, leg_id: int, departed_at: datetime, request=None)
         status=Boarding.Status.LEFT_BEHIND,
         reason=_("Did not board leg %(n)d.") % {"n": leg.sequence},
     )
+    # Whoever was on an earlier leg but does not travel on this one stays behind at the
+    # transit point: back to Cleared, with the reason recorded, ready for another wave.
+    stayed = leg.boardings.exclude(status=Boarding.Status.BOARDED).select_related("entry__returnee")
+    for boarding in stayed:
+        person = boarding.entry.returnee
+        if person.status == CaseStatus.IN_TRANSIT:
+            case_transition(
+                actor=actor,
+                returnee_id=person.pk,
+                name="stay_behind",
+                version=person.version,
+                reason=boarding.reason or boarding.get_status_display(),
+                request=request,
+            )
     for boarding in boarded.select_related("entry__returnee"):
         person = boarding.entry.returnee
         if person.status == CaseStatus.CLEARED:
@@ -357,13 +385,60 @@ def arrival_record(*, actor, leg_id: int, arrived_at: datetime, request=None) ->
 def admission_record(
     *, actor, returnee: Returnee, centre: Centre, admitted_on: date, request=None
 ) -> Placement:
-    """Admission to the adaptation facility: status Adaptation and the adaptation placement."""
+    """Admission to the adaptation facility: status Adaptation and the adaptation placement.
+
+    Not before the person arrived, not beyond the facility's capacity, and a mother and her
+    children in the same facility."""
     if admitted_on > timezone.localdate():
         raise ValidationError({"admitted_on": _("The admission date is in the future.")})
+    centre = Centre.objects.select_for_update().get(pk=centre.pk)  # capacity, one at a time
     person = Returnee.objects.select_for_update().get(pk=returnee.pk)
     if Placement.objects.filter(returnee=person, ended_on__isnull=True).exists():
         raise ValidationError(
             _("%(case)s already has an active placement.") % {"case": person.case_number}
+        )
+    arrived = (
+        Boarding.objects.filter(
+            entry__returnee=person,
+            status=Boarding.Status.BOARDED,
+            leg__arrives_home=True,
+            leg__actual_arrival__isnull=False,
+        )
+        .order_by("-leg__actual_arrival")
+        .values_list("leg__actual_arrival", flat=True)
+        .first()
+    )
+    if arrived is not None and admitted_on < timezone.localdate(arrived):
+        raise ValidationError(
+            {
+                "admitted_on": _("The admission is before the arrival (%(day)s).")
+                % {"day": timezone.localdate(arrived).isoformat()}
+            }
+        )
+    if Placement.objects.filter(centre=centre, ended_on__isnull=True).count() >= centre.capacity:
+        raise ValidationError(
+            _("%(centre)s is full (%(capacity)d places).")
+            % {"centre": centre.name, "capacity": centre.capacity}
+        )
+    family = (
+        Placement.objects.filter(
+            ended_on__isnull=True,
+            kind=Placement.Kind.ADAPTATION,
+            returnee__in=Returnee.objects.filter(
+                Q(relationships__relative=person, relationships__kind__in=["mother", "child"])
+            ),
+        )
+        .exclude(centre=centre)
+        .select_related("centre", "returnee")
+        .first()
+    )
+    if family is not None:
+        raise ValidationError(
+            _(
+                "%(case)s of the same family is at %(centre)s; mothers and "
+                "children are admitted together."
+            )
+            % {"case": family.returnee.case_number, "centre": family.centre.name}
         )
     case_transition(
         actor=actor,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from repatriation import policy
+from repatriation.accounts.roles import FieldGroup
 from repatriation.medical.selectors import arrival_checklist
 from repatriation.policy import Action
 from returnees.models import CaseStatus
@@ -87,6 +88,8 @@ def operation_page(request, pk):
             "operation": operation,
             "can_manage": policy.can(request.user, Action.MANAGE_OPERATIONS),
             "can_record_medical": policy.can(request.user, Action.RECORD_MEDICAL),
+            "can_admit": policy.can(request.user, Action.CHANGE_STATUS),
+            "sees_family": FieldGroup.FAMILY in policy.field_groups_for(request.user),
             "arrived_waiting": [
                 r.entry.returnee for r in view.rows if r.entry.returnee.status == CaseStatus.ARRIVED
             ],
@@ -266,7 +269,7 @@ def import_review(request, pk, import_pk):
         choices = {}
         for row in record.rows:
             value = request.POST.get(f"row-{row['row']}", "")
-            if value.isdigit():
+            if value.isascii() and value.isdigit() and len(value) < 19:
                 choices[row["row"]] = int(value)
         try:
             entries = services.manifest_import_apply(
@@ -342,8 +345,10 @@ def leg_manifest_pdf(request, pk, leg_pk):
         {"person": b.entry.returnee, "boarding": b, "triage": triage.get(b.entry.returnee_id)}
         for b in boardings
     ]
+    sees_family = FieldGroup.FAMILY in policy.field_groups_for(request.user)
     pdf = render_pdf(
-        "operations/pdf/manifest.html", {"leg": leg, "rows": rows, "printed": timezone.now()}
+        "operations/pdf/manifest.html",
+        {"leg": leg, "rows": rows, "printed": timezone.now(), "sees_family": sees_family},
     )
     audit_record(
         actor=request.user,

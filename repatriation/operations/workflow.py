@@ -36,6 +36,14 @@ def _arrived_home(returnee) -> str | None:
 
 
 def register_transitions() -> None:
+    from dataclasses import replace
+
+    from returnees.workflow import TRANSITIONS
+
+    # Reopening verification would strand someone already on a wave's manifest.
+    reopen = TRANSITIONS["reopen_verification"]
+    if _not_on_an_active_manifest not in reopen.preconditions:
+        register(replace(reopen, preconditions=(*reopen.preconditions, _not_on_an_active_manifest)))
     register(
         Transition(
             "depart",
@@ -65,3 +73,22 @@ def register_transitions() -> None:
             manual=False,
         )
     )
+    register(
+        Transition(
+            "stay_behind",
+            _("Stay behind at a transit point"),
+            frozenset({CaseStatus.IN_TRANSIT}),
+            CaseStatus.CLEARED,
+            manual=False,
+        )
+    )
+
+
+def _not_on_an_active_manifest(returnee) -> str | None:
+    from .models import ManifestEntry, Operation
+
+    if ManifestEntry.objects.filter(
+        returnee=returnee, operation__status__in=Operation.ACTIVE_STATUSES
+    ).exists():
+        return str(_("The person is on the manifest of an active operation; take them off first."))
+    return None
