@@ -6,3 +6,8 @@ class RehabilitationConfig(AppConfig):
 
     name = "rehabilitation"
     verbose_name = "Rehabilitation"
+
+    def ready(self) -> None:
+        from .workflow import register_transitions
+
+        register_transitions()

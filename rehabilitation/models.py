@@ -3,6 +3,18 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
+class Service(models.TextChoices):
+    PSYCHIATRY = "psychiatry", _("Psychiatry")
+    PSYCHOLOGY = "psychology", _("Psychology")
+    SOCIAL_WORK = "social_work", _("Social work")
+    THEOLOGY = "theology", _("Theology")
+    LEGAL_AID = "legal_aid", _("Legal aid")
+    PRESCHOOL = "preschool", _("Preschool")
+    SCHOOL_LIAISON = "school_liaison", _("School liaison")
+    SPORTS = "sports", _("Sports")
+    VOCATIONAL = "vocational", _("Vocational training")
+
+
 class Centre(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     region = models.CharField(_("region"), max_length=100)
@@ -13,6 +25,7 @@ class Centre(models.Model):
         verbose_name=_("operator organisation"),
     )
     capacity = models.PositiveIntegerField(_("capacity"))
+    services = models.JSONField(_("services offered"), default=list, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -52,6 +65,15 @@ class Placement(models.Model):
     started_on = models.DateField(_("started on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
+    capacity_override_reason = models.CharField(
+        _("reason for placing beyond capacity"), max_length=300, blank=True
+    )
+    family_split_reason = models.CharField(
+        _("reason the family is placed apart"), max_length=300, blank=True
+    )
+    placed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-started_on"]

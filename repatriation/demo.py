@@ -15,7 +15,7 @@ from anyascii import anyascii
 from django.db import transaction
 from django.utils import timezone
 
-from rehabilitation.models import Centre, Placement
+from rehabilitation.models import Centre, Placement, Service
 from repatriation import demo_names as names
 from repatriation.accounts.models import DataSharingAgreement, Organisation, User
 from repatriation.accounts.roles import Discipline, FieldGroup, Role
@@ -120,11 +120,27 @@ def _organisations() -> dict[str, Organisation]:
 
 def _centres(operator: Organisation, people: int) -> list[Centre]:
     capacity = max(40, int(people * 0.5 / len(names.CENTRES) * 1.3))
+    core = [Service.PSYCHOLOGY, Service.SOCIAL_WORK, Service.THEOLOGY]
+    extras = [
+        Service.PSYCHIATRY,
+        Service.LEGAL_AID,
+        Service.PRESCHOOL,
+        Service.SCHOOL_LIAISON,
+        Service.SPORTS,
+        Service.VOCATIONAL,
+    ]
     return [
         Centre.objects.get_or_create(
-            name=name, defaults={"region": region, "operator": operator, "capacity": capacity}
+            name=name,
+            defaults={
+                "region": region,
+                "operator": operator,
+                "capacity": capacity,
+                # Every centre has the core team; the larger ones offer more.
+                "services": core + extras[: 2 + index % 5],
+            },
         )[0]
-        for region, name in names.CENTRES
+        for index, (region, name) in enumerate(names.CENTRES)
     ]
 
 

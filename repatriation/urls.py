@@ -13,5 +13,6 @@ urlpatterns = [
     path("audit/", include("repatriation.audit.urls")),
     path("operations/", include("repatriation.operations.urls")),
     path("medical/", include("repatriation.medical.urls")),
+    path("rehabilitation/", include("rehabilitation.urls")),
     path("admin/", admin.site.urls),
 ]

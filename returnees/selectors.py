@@ -21,6 +21,7 @@ from django.db.models import (
     Value,
 )
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rehabilitation.models import Placement, PlanGoal
 from repatriation import policy
@@ -328,20 +329,20 @@ def duplicate_candidates(
         person = found.get(pk)
         if person is None:
             continue
-        reasons = [f"name {name_score}%"]
+        reasons = [_("name %(score)d%%") % {"score": name_score}]
         score = name_score
         if person.date_of_birth == date_of_birth:
-            reasons.append("same date of birth")
+            reasons.append(_("same date of birth"))
             score += 10
         else:
             score -= min(abs((person.date_of_birth - date_of_birth).days) // 60, 10)
         if pk in mothers:
             alike = name_keys.similarity(mother_name, mothers[pk])
             if alike >= 85:
-                reasons.append(f"mother's name {alike}%")
+                reasons.append(_("mother's name %(score)d%%") % {"score": alike})
                 score += 15
             elif alike < 60:
-                reasons.append("another mother")
+                reasons.append(_("another mother"))
                 score -= 15
         score = max(0, min(score, 100))
         if score >= DUPLICATE_THRESHOLD:

@@ -89,6 +89,8 @@ def case_context(request, returnee, **extra) -> dict:
         "can_decide": policy.can(user, Action.DECIDE_VERIFICATION),
         "can_download": policy.can(user, Action.DOWNLOAD_DOCUMENT, person),
         "sees_intake": sees_intake,
+        "can_place": person.status in ("adaptation", "placed")
+        and policy.can(user, Action.CHANGE_STATUS),
         "transitions": [
             (t, workflow.preconditions_failing(t, person))
             for t in workflow.transitions_available(person, user)

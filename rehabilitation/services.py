@@ -1,0 +1,165 @@
+"""Writes for rehabilitation: placements and transfers. Each is audited in its transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from repatriation import policy
+from repatriation.audit.models import AuditKind
+from repatriation.audit.services import audit_record
+from repatriation.policy import Action
+from returnees.models import CaseStatus, Relationship, Returnee
+from returnees.workflow import case_transition
+
+from .models import Centre, Placement
+
+PLACEABLE = {CaseStatus.ADAPTATION, CaseStatus.PLACED}
+
+
+def mothers_and_children(people: list[Returnee]) -> set[int]:
+    """Ids of the mothers and children of `people` (relationship rows both ways)."""
+    ids = [p.pk for p in people]
+    return set(
+        Relationship.objects.filter(
+            Q(person_id__in=ids, kind=Relationship.Kind.MOTHER)
+            | Q(person_id__in=ids, kind=Relationship.Kind.CHILD)
+        ).values_list("relative_id", flat=True)
+    ) - set(ids)
+
+
+@transaction.atomic
+def placement_transfer(
+    *,
+    actor,
+    people: list[Returnee],
+    centre: Centre,
+    kind: str,
+    started_on: date,
+    reason: str,
+    capacity_override_reason: str = "",
+    family_split_reason: str = "",
+    request=None,
+) -> list[Placement]:
+    """Move people (a family together, as a rule) to a centre: their current placements end,
+    new ones start. From adaptation this is the person's placement: status Placed, which needs
+    an arrival medical assessment. Beyond capacity only with a programme manager's reason;
+    a mother apart from her children only with a recorded reason."""
+    errors: dict[str, str] = {}
+    if kind not in Placement.Kind.values or kind == Placement.Kind.ADAPTATION:
+        errors["kind"] = _("Choose a residential placement or a day programme.")
+    if started_on > timezone.localdate():
+        errors["started_on"] = _("The start date is in the future.")
+    if not reason.strip():
+        errors["reason"] = _("Say why the placement changes.")
+    if errors:
+        raise ValidationError(errors)
+    centre = Centre.objects.select_for_update().get(pk=centre.pk)
+    people = list(
+        Returnee.objects.select_for_update().filter(pk__in=[p.pk for p in people]).order_by("pk")
+    )
+    problems = []
+    for person in people:
+        if person.status not in PLACEABLE:
+            problems.append(
+                _(
+                    "%(case)s is %(status)s; only people in adaptation or placed move "
+                    "between centres."
+                )
+                % {"case": person.case_number, "status": person.get_status_display()}
+            )
+    current = {
+        p.returnee_id: p
+        for p in Placement.objects.select_for_update()
+        .filter(returnee__in=people, ended_on__isnull=True)
+        .select_related("centre")
+    }
+    for person in people:
+        placement = current.get(person.pk)
+        if placement is not None and placement.centre_id == centre.pk and placement.kind == kind:
+            problems.append(_("%(case)s is already placed there.") % {"case": person.case_number})
+        if placement is not None and started_on < placement.started_on:
+            problems.append(
+                _(
+                    "%(case)s's current placement began on %(day)s; the new one cannot "
+                    "start earlier."
+                )
+                % {"case": person.case_number, "day": placement.started_on.isoformat()}
+            )
+    moving_in = sum(
+        1 for p in people if current.get(p.pk) is None or current[p.pk].centre_id != centre.pk
+    )
+    occupied = Placement.objects.filter(centre=centre, ended_on__isnull=True).count()
+    if occupied + moving_in > centre.capacity:
+        if not capacity_override_reason.strip():
+            problems.append(
+                _(
+                    "%(centre)s has %(free)d free places for %(n)d people. A programme "
+                    "manager may place beyond capacity, with a reason."
+                )
+                % {
+                    "centre": centre.name,
+                    "free": max(centre.capacity - occupied, 0),
+                    "n": moving_in,
+                }
+            )
+        elif not policy.can(actor, Action.OVERRIDE_CAPACITY):
+            problems.append(_("Only a programme manager may place beyond capacity."))
+    left_behind = mothers_and_children(people)
+    apart = (
+        Placement.objects.filter(returnee_id__in=left_behind, ended_on__isnull=True)
+        .exclude(centre=centre)
+        .select_related("returnee")
+    )
+    if apart and not family_split_reason.strip():
+        problems.append(
+            _("The family would be apart: %(people)s stay elsewhere. Move them too, or record why.")
+            % {"people": ", ".join(p.returnee.case_number for p in apart)}
+        )
+    if problems:
+        raise ValidationError(problems)
+    created = []
+    for person in people:
+        placement = current.get(person.pk)
+        if placement is not None:
+            placement.ended_on = started_on
+            placement.end_reason = reason.strip()[:300]
+            placement.save(update_fields=["ended_on", "end_reason"])
+        if person.status == CaseStatus.ADAPTATION:
+            case_transition(
+                actor=actor,
+                returnee_id=person.pk,
+                name="place",
+                version=person.version,
+                reason=reason,
+                request=request,
+            )
+        new = Placement.objects.create(
+            returnee=person,
+            centre=centre,
+            kind=kind,
+            started_on=started_on,
+            placed_by=actor,
+            capacity_override_reason=capacity_override_reason.strip()[:300]
+            if occupied + moving_in > centre.capacity
+            else "",
+            family_split_reason=family_split_reason.strip()[:300] if apart else "",
+        )
+        audit_record(
+            actor=actor,
+            kind=AuditKind.CREATE,
+            record=new,
+            request=request,
+            changes={
+                "centre": [placement.centre.name if placement else None, centre.name],
+                "kind": [None, kind],
+            },
+            detail=reason.strip()[:200],
+        )
+        created.append(new)
+    return created

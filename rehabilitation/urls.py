@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "rehabilitation"
+
+urlpatterns = [
+    path("people/<int:pk>/placement/", views.placement_change, name="placement"),
+]
