@@ -1,14 +1,15 @@
 """Reads for rehabilitation."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from returnees.models import Returnee
+from returnees.models import IntakeAssessment, Relationship, RelativeAtHome, Returnee
 
-from .models import Centre, PlanDomain, PlanGoal, Service
+from .models import Centre, Placement, PlanDomain, PlanGoal, Service
 
 # What each domain of a plan needs a centre to offer.
 DOMAIN_SERVICES = {
@@ -87,3 +88,95 @@ def placement_suggestions(*, people: list[Returnee], limit: int = 5) -> list[Sug
         ranked.append(Suggestion(centre, score, free, tuple(reasons)))
     ranked.sort(key=lambda s: (-s.score, -s.free, s.centre.name))
     return ranked[:limit]
+
+
+ADAPTATION_DAYS = 30
+
+
+@dataclass(frozen=True)
+class AdaptationStatus:
+    """Where one person stands in the adaptation month."""
+
+    returnee: Returnee
+    started_on: date
+    due_on: date
+    day: int
+    items: tuple[tuple[str, bool], ...]  # (label, done)
+
+    @property
+    def missing(self) -> list[str]:
+        return [label for label, done in self.items if not done]
+
+    @property
+    def overdue(self) -> bool:
+        return self.day > ADAPTATION_DAYS and bool(self.missing)
+
+
+def adaptation_status(*, people) -> list[AdaptationStatus]:
+    """The 30-day checklist of everyone in `people` with an adaptation placement, in a fixed
+    number of queries: arrival medical, psychological screening, needs assessment (intake,
+    with the education level), family tracing started (a relative at home or a relationship)."""
+    from repatriation.medical.models import MedicalAssessment, Stage
+
+    placements = {
+        p.returnee_id: p
+        for p in Placement.objects.filter(
+            returnee__in=people, ended_on__isnull=True, kind=Placement.Kind.ADAPTATION
+        )
+    }
+    ids = list(placements)
+    arrival = set(
+        MedicalAssessment.objects.filter(returnee_id__in=ids, stage=Stage.ARRIVAL).values_list(
+            "returnee_id", flat=True
+        )
+    )
+    screened = set(
+        MedicalAssessment.objects.filter(
+            returnee_id__in=ids, mental_health_score__isnull=False
+        ).values_list("returnee_id", flat=True)
+    )
+    intake = set(
+        IntakeAssessment.objects.filter(returnee_id__in=ids).values_list("returnee_id", flat=True)
+    )
+    tracing = set(
+        RelativeAtHome.objects.filter(returnee_id__in=ids).values_list("returnee_id", flat=True)
+    )
+    tracing |= set(
+        Relationship.objects.filter(person_id__in=ids).values_list("person_id", flat=True)
+    )
+    today = timezone.localdate()
+    result = []
+    for person in Returnee.objects.filter(pk__in=ids).order_by("pk"):
+        started = placements[person.pk].started_on
+        result.append(
+            AdaptationStatus(
+                returnee=person,
+                started_on=started,
+                due_on=started + timedelta(days=ADAPTATION_DAYS),
+                day=(today - started).days + 1,
+                items=(
+                    (str(_("Arrival medical assessment")), person.pk in arrival),
+                    (str(_("Psychological screening")), person.pk in screened),
+                    (str(_("Needs assessment and education level")), person.pk in intake),
+                    (str(_("Family tracing started")), person.pk in tracing),
+                ),
+            )
+        )
+    return result
+
+
+def adaptation_overdue(*, user, limit: int = 20) -> list[AdaptationStatus]:
+    """People past day 30 of adaptation with checklist items still open, for the dashboard."""
+    from repatriation import policy
+
+    cutoff = timezone.localdate() - timedelta(days=ADAPTATION_DAYS)
+    late = (
+        policy.returnees_visible_to(user)
+        .filter(
+            placements__ended_on__isnull=True,
+            placements__kind=Placement.Kind.ADAPTATION,
+            placements__started_on__lt=cutoff,
+        )
+        .order_by("pk")[:200]
+    )
+    return [s for s in adaptation_status(people=late) if s.overdue][:limit]

@@ -11,6 +11,7 @@ from repatriation.celery import app as celery_app
 @login_required
 def home(request):
     """Each role's start page; the registry panels appear for those who work with people."""
+    from rehabilitation.selectors import adaptation_overdue
     from repatriation import policy
     from repatriation.accounts.roles import FieldGroup
     from repatriation.policy import Action
@@ -30,6 +31,7 @@ def home(request):
                 else None,
                 "status_rows": [(CaseStatus(s).label, s, n) for s, n in counts.items()],
                 "children_without_guardian": selectors.children_without_guardian(user=user),
+                "adaptation_overdue": adaptation_overdue(user=user),
             }
         )
     return render(request, "home.html", context)

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rehabilitation.selectors import adaptation_status
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
 from repatriation.audit.models import AuditKind
@@ -99,6 +100,9 @@ def case_context(request, returnee, **extra) -> dict:
         "closure_reasons": ClosureReason.choices,
         "goals": selectors.plan_goals(returnee=person),
         "triage": triage_of([person]).get(person.pk),
+        "adaptation": next(iter(adaptation_status(people=[person])), None)
+        if person.status == "adaptation"
+        else None,
         "medical": list(assessments_for(user=user, returnee=person)),
         "can_record_medical": policy.can(user, Action.RECORD_MEDICAL, person),
         "decision_form": DecisionForm(
