@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from repatriation.widgets import DateInput
 
-from .models import Centre, Placement
+from .models import Centre, Placement, PlanDomain, PlanGoal
 
 
 class PlacementForm(forms.Form):
@@ -37,3 +37,47 @@ class PlacementForm(forms.Form):
         ]
         if not self.is_bound:
             self.initial["family"] = [str(p.pk) for p in family]
+
+
+def _plan_owners():
+    from repatriation.accounts.models import User
+    from repatriation.accounts.roles import Role
+
+    return (
+        User.objects.filter(
+            is_active=True, groups__name__in=[Role.CASEWORKER.value, Role.CENTRE_STAFF.value]
+        )
+        .distinct()
+        .order_by("last_name", "username")
+    )
+
+
+class GoalForm(forms.Form):
+    domain = forms.ChoiceField(label=_("Domain"), choices=PlanDomain.choices)
+    description = forms.CharField(
+        label=_("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=None)
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _plan_owners()
+
+
+class GoalUpdateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    status = forms.ChoiceField(label=_("Status"), choices=PlanGoal.Status.choices)
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput)
+    owner = forms.ModelChoiceField(label=_("Owner"), required=False, queryset=None)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = _plan_owners()
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("What the review found"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

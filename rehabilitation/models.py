@@ -121,6 +121,8 @@ class RehabilitationPlan(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("rehabilitation plan")
@@ -145,8 +147,14 @@ class PlanGoal(models.Model):
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
     owner = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["domain", "id"]
@@ -155,3 +163,30 @@ class PlanGoal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_domain_display()}: {self.description[:40]}"
+
+
+class PlanEvent(models.Model):
+    """The plan's history: every goal added or changed, every monthly review, with who and why."""
+
+    class Kind(models.TextChoices):
+        GOAL_ADDED = "goal_added", _("Goal added")
+        GOAL_CHANGED = "goal_changed", _("Goal changed")
+        REVIEWED = "reviewed", _("Plan reviewed")
+
+    plan = models.ForeignKey(RehabilitationPlan, on_delete=models.PROTECT, related_name="events")
+    goal = models.ForeignKey(
+        PlanGoal, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    occurred_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("plan history entry")
+        verbose_name_plural = _("plan history")
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.kind} {self.occurred_at:%Y-%m-%d}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 
 from repatriation import policy
 from repatriation.audit.models import AuditKind
-from repatriation.audit.services import audit_record
+from repatriation.audit.services import audit_changes, audit_record
 from repatriation.policy import Action
 from returnees.models import CaseStatus, Relationship, Returnee
-from returnees.workflow import case_transition
+from returnees.workflow import StaleEdit, case_transition
 
-from .models import Centre, Placement
+from .models import Centre, Placement, PlanDomain, PlanEvent, PlanGoal, RehabilitationPlan
 
 PLACEABLE = {CaseStatus.ADAPTATION, CaseStatus.PLACED}
 
@@ -163,3 +163,117 @@ def placement_transfer(
         )
         created.append(new)
     return created
+
+
+REVIEW_EVERY_DAYS = 30
+
+
+def _plan_for(returnee: Returnee) -> RehabilitationPlan:
+    plan, _created = RehabilitationPlan.objects.get_or_create(returnee=returnee)
+    return RehabilitationPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+@transaction.atomic
+def plan_goal_add(
+    *,
+    actor,
+    returnee: Returnee,
+    domain: str,
+    description: str,
+    owner=None,
+    target_date: date | None = None,
+    request=None,
+) -> PlanGoal:
+    errors = {}
+    if domain not in PlanDomain.values:
+        errors["domain"] = _("Choose a domain.")
+    if not description.strip():
+        errors["description"] = _("Describe the goal.")
+    if target_date and target_date < timezone.localdate():
+        errors["target_date"] = _("The target date has passed.")
+    if errors:
+        raise ValidationError(errors)
+    plan = _plan_for(returnee)
+    goal = PlanGoal.objects.create(
+        plan=plan,
+        domain=domain,
+        description=description.strip(),
+        owner=owner,
+        target_date=target_date,
+        status=PlanGoal.Status.ACTIVE,
+    )
+    PlanEvent.objects.create(
+        plan=plan,
+        goal=goal,
+        kind=PlanEvent.Kind.GOAL_ADDED,
+        actor=actor,
+        changes={"domain": [None, domain]},
+    )
+    audit_record(
+        actor=actor,
+        kind=AuditKind.CREATE,
+        record=goal,
+        request=request,
+        changes={"domain": [None, domain]},
+    )
+    return goal
+
+
+GOAL_FIELDS = ("status", "target_date", "owner", "description")
+
+
+@transaction.atomic
+def plan_goal_update(
+    *, actor, goal_id: int, version: int, values: dict, note: str = "", request=None
+) -> PlanGoal:
+    """Change a goal; a stale version is refused; the history keeps old and new values."""
+    goal = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal_id)
+    if goal.version != version:
+        raise StaleEdit(goal)
+    unknown = set(values) - set(GOAL_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be edited here.") for name in unknown})
+    if values.get("status") is not None and values["status"] not in PlanGoal.Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    before = {name: getattr(goal, name) for name in values}
+    changes = audit_changes(before=before, after=values)
+    if not changes:
+        return goal
+    for name, value in values.items():
+        setattr(goal, name, value)
+    goal.version += 1
+    goal.save()
+    PlanEvent.objects.create(
+        plan=goal.plan,
+        goal=goal,
+        kind=PlanEvent.Kind.GOAL_CHANGED,
+        actor=actor,
+        changes=changes,
+        note=note.strip(),
+    )
+    audit_record(actor=actor, kind=AuditKind.UPDATE, record=goal, request=request, changes=changes)
+    return goal
+
+
+@transaction.atomic
+def plan_review_record(*, actor, returnee: Returnee, note: str, request=None) -> RehabilitationPlan:
+    """The monthly review: what was found, and the next review a month on."""
+    if not note.strip():
+        raise ValidationError({"note": _("Say what the review found.")})
+    plan = _plan_for(returnee)
+    today = timezone.localdate()
+    plan.last_reviewed_on = today
+    plan.next_review_on = today + timedelta(days=REVIEW_EVERY_DAYS)
+    plan.version += 1
+    plan.save()
+    PlanEvent.objects.create(
+        plan=plan, kind=PlanEvent.Kind.REVIEWED, actor=actor, note=note.strip()
+    )
+    audit_record(
+        actor=actor,
+        kind=AuditKind.UPDATE,
+        record=plan,
+        request=request,
+        changes={"last_reviewed_on": [None, today.isoformat()]},
+    )
+    return plan

@@ -6,4 +6,5 @@ app_name = "rehabilitation"
 
 urlpatterns = [
     path("people/<int:pk>/placement/", views.placement_change, name="placement"),
+    path("people/<int:pk>/plan/", views.plan_page, name="plan"),
 ]

@@ -1,15 +1,16 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from repatriation import policy
 from repatriation.policy import Action
 from returnees.views._common import apply_errors, back_to_case
-from returnees.workflow import TransitionRefused
+from returnees.workflow import StaleEdit, TransitionRefused
 
 from . import selectors, services
-from .forms import PlacementForm
+from .forms import GoalForm, GoalUpdateForm, PlacementForm, ReviewForm
+from .models import PlanGoal, RehabilitationPlan
 
 
 def _family_with_placements(user, returnee):
@@ -61,3 +62,99 @@ def placement_change(request, pk):
             "suggestions": selectors.placement_suggestions(people=people),
         },
     )
+
+
+def _plan_page(request, returnee, *, goal_form=None, review_form=None, errors=()):
+    plan = RehabilitationPlan.objects.filter(returnee=returnee).first()
+    goals = list(plan.goals.select_related("owner")) if plan else []
+    return render(
+        request,
+        "rehabilitation/plan.html",
+        {
+            "person": returnee,
+            "plan": plan,
+            "errors": errors,
+            "goals": [
+                (
+                    goal,
+                    GoalUpdateForm(
+                        initial={
+                            "version": goal.version,
+                            "status": goal.status,
+                            "target_date": goal.target_date,
+                            "owner": goal.owner_id,
+                        },
+                        prefix=f"goal-{goal.pk}",
+                    ),
+                )
+                for goal in goals
+            ],
+            "goal_form": goal_form or GoalForm(prefix="new"),
+            "review_form": review_form or ReviewForm(prefix="review"),
+            "history": list(plan.events.select_related("actor", "goal")[:50]) if plan else [],
+        },
+    )
+
+
+@login_required
+def plan_page(request, pk):
+    """The individual plan: goals by domain with owner, target and status, the monthly
+    review, and the history of every change."""
+    returnee = policy.returnee_get_for_user(request.user, pk, Action.EDIT_PLAN)
+    if request.method != "POST":
+        return _plan_page(request, returnee)
+    action = request.POST.get("action", "")
+    try:
+        if action == "add":
+            form = GoalForm(request.POST, prefix="new")
+            if not form.is_valid():
+                return _plan_page(request, returnee, goal_form=form)
+            services.plan_goal_add(
+                actor=request.user, returnee=returnee, request=request, **form.cleaned_data
+            )
+        elif action == "review":
+            form = ReviewForm(request.POST, prefix="review")
+            if not form.is_valid():
+                return _plan_page(request, returnee, review_form=form)
+            services.plan_review_record(
+                actor=request.user,
+                returnee=returnee,
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        elif action.startswith("goal-") and action[5:].isascii() and action[5:].isdigit():
+            goal = get_object_or_404(PlanGoal, pk=int(action[5:]), plan__returnee=returnee)
+            form = GoalUpdateForm(request.POST, prefix=f"goal-{goal.pk}")
+            if not form.is_valid():
+                return _plan_page(
+                    request,
+                    returnee,
+                    errors=[
+                        f"{form.fields[f].label}: {e}" for f, es in form.errors.items() for e in es
+                    ],
+                )
+            data = form.cleaned_data
+            services.plan_goal_update(
+                actor=request.user,
+                goal_id=goal.pk,
+                version=data["version"],
+                values={k: data[k] for k in ("status", "target_date", "owner")},
+                note=data["note"],
+                request=request,
+            )
+        else:
+            return _plan_page(request, returnee, errors=[_("The request was incomplete.")])
+    except StaleEdit:
+        return _plan_page(
+            request,
+            returnee,
+            errors=[
+                _(
+                    "Someone else changed this goal after you opened the page; nothing was saved. "
+                    "The current version is shown."
+                )
+            ],
+        )
+    except ValidationError as error:
+        return _plan_page(request, returnee, errors=error.messages)
+    return redirect("rehabilitation:plan", returnee.pk)

@@ -44,6 +44,7 @@ class Action(StrEnum):
     VIEW_MEDICAL = "view_medical"
     VIEW_OPERATIONS = "view_operations"
     MANAGE_OPERATIONS = "manage_operations"
+    EDIT_PLAN = "edit_plan"
     OVERRIDE_CAPACITY = "override_capacity"
     VIEW_AUDIT = "view_audit"
     VIEW_AGGREGATES = "view_aggregates"
@@ -62,6 +63,7 @@ _PERSON_ACTIONS: dict[Action, str] = {
     Action.RECORD_PROGRESS: "rehabilitation.record_progress",
     Action.DOWNLOAD_DOCUMENT: "returnees.view_returnee",
     Action.VIEW_MEDICAL: "returnees.view_returnee",
+    Action.EDIT_PLAN: "rehabilitation.change_plangoal",
 }
 # Person actions that also need a field group.
 _PERSON_ACTION_FIELD_GROUPS: dict[Action, FieldGroup] = {

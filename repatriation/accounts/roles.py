@@ -100,6 +100,7 @@ ROLE_GRANTS: dict[Role, RoleGrant] = {
                 "returnees.change_status",
                 "operations.view_operation",
                 "operations.manage_operation",
+                "rehabilitation.change_plangoal",
             }
         ),
     ),
@@ -118,7 +119,13 @@ ROLE_GRANTS: dict[Role, RoleGrant] = {
     Role.CENTRE_STAFF: RoleGrant(
         Scope.CENTRE,
         frozenset({FG.IDENTITY, FG.FAMILY, FG.PSYCHOSOCIAL, FG.EDUCATION}),
-        frozenset({"returnees.view_returnee", "rehabilitation.record_progress"}),
+        frozenset(
+            {
+                "returnees.view_returnee",
+                "rehabilitation.record_progress",
+                "rehabilitation.change_plangoal",
+            }
+        ),
     ),
     Role.LEGAL_OFFICER: RoleGrant(
         Scope.ALL,

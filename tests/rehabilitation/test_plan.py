@@ -1,0 +1,100 @@
+"""The rehabilitation plan: goals by domain, changes with history, the monthly review."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from rehabilitation import services
+from rehabilitation.models import PlanEvent
+from repatriation.accounts.roles import Role
+from returnees.workflow import StaleEdit
+
+
+def test_goals_change_with_their_history(users, world):
+    person = world["person_a"]
+    caseworker, staff = users[Role.CASEWORKER], users[Role.CENTRE_STAFF]
+    goal = services.plan_goal_add(
+        actor=caseworker,
+        returnee=person,
+        domain="education",
+        description="Enrol in grade 3",
+        owner=staff,
+        target_date=timezone.localdate() + timedelta(days=60),
+    )
+    services.plan_goal_update(
+        actor=staff,
+        goal_id=goal.pk,
+        version=1,
+        values={"status": "achieved"},
+        note="Enrolled at school no. 12",
+    )
+    with pytest.raises(StaleEdit):
+        services.plan_goal_update(
+            actor=caseworker, goal_id=goal.pk, version=1, values={"status": "dropped"}
+        )
+    goal.refresh_from_db()
+    assert (goal.status, goal.version) == ("achieved", 2)
+    events = list(PlanEvent.objects.filter(goal=goal).order_by("id"))
+    assert [e.kind for e in events] == ["goal_added", "goal_changed"]
+    assert events[1].changes == {"status": ["active", "achieved"]}
+    assert events[1].note == "Enrolled at school no. 12"
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"domain": "astrology", "description": "x"}, "domain"),
+        ({"domain": "health", "description": "  "}, "description"),
+        ({"domain": "health", "description": "x", "target_date": date(2020, 1, 1)}, "target_date"),
+    ],
+)
+def test_bad_goals_are_refused(users, world, values, field):
+    with pytest.raises(ValidationError) as error:
+        services.plan_goal_add(actor=users[Role.CASEWORKER], returnee=world["person_a"], **values)
+    assert field in error.value.error_dict
+    assert not PlanEvent.objects.exists()
+
+
+def test_monthly_review_sets_the_next_one(users, world):
+    with pytest.raises(ValidationError):
+        services.plan_review_record(
+            actor=users[Role.CENTRE_STAFF], returnee=world["person_a"], note=" "
+        )
+    plan = services.plan_review_record(
+        actor=users[Role.CENTRE_STAFF], returnee=world["person_a"], note="Progressing well"
+    )
+    today = timezone.localdate()
+    assert (plan.last_reviewed_on, plan.next_review_on) == (today, today + timedelta(days=30))
+
+
+def test_plan_page_for_staff_and_caseworkers_only_in_scope(client, users, world):
+    url_a = reverse("rehabilitation:plan", args=[world["person_a"].pk])
+    url_b = reverse("rehabilitation:plan", args=[world["person_b"].pk])
+    client.force_login(users[Role.CENTRE_STAFF])
+    response = client.post(
+        url_a,
+        {"action": "add", "new-domain": "psychosocial", "new-description": "Weekly group sessions"},
+    )
+    assert response.status_code == 302
+    page = client.get(url_a).content.decode()
+    assert "Weekly group sessions" in page and 'data-testid="plan-history"' in page
+    goal = world["person_a"].plan.goals.get()
+    stale = client.post(
+        url_a,
+        {
+            "action": f"goal-{goal.pk}",
+            f"goal-{goal.pk}-version": "9",
+            f"goal-{goal.pk}-status": "dropped",
+        },
+    )
+    assert "Someone else changed this goal" in stale.content.decode()
+    assert client.post(url_a, {"action": "goal-²"}).status_code == 200
+    assert client.get(url_b).status_code == 404  # another centre
+    for role in (Role.MEDICAL_OFFICER, Role.PARTNER_AGENCY, Role.AUDITOR, "outsider"):
+        client.force_login(users[role])
+        assert client.get(url_a).status_code == 404
+    client.force_login(users[Role.CASEWORKER])
+    assert client.get(url_b).status_code == 200
