@@ -180,3 +180,46 @@ def adaptation_overdue(*, user, limit: int = 20) -> list[AdaptationStatus]:
         .order_by("pk")[:200]
     )
     return [s for s in adaptation_status(people=late) if s.overdue][:limit]
+
+
+@dataclass(frozen=True)
+class CentreView:
+    centre: Centre
+    residents: list[Returnee]
+    occupied: int
+    reviews_due: list[Returnee]
+    adaptation_overdue: list[AdaptationStatus]
+
+
+def my_centres(*, user, review_horizon_days: int = 7) -> list[CentreView]:
+    """For centre staff: each of their centres with its residents, occupancy, plans due for
+    review within a week (or never reviewed) and adaptation checklists overdue."""
+    from repatriation import policy
+
+    today = timezone.localdate()
+    views = []
+    for centre in policy.user_centres(user).order_by("name"):
+        residents = list(
+            policy.returnees_visible_to(user)
+            .filter(placements__centre=centre, placements__ended_on__isnull=True)
+            .select_related("plan")
+            .order_by("primary_name")[:500]
+        )
+        due_by = today + timedelta(days=review_horizon_days)
+        reviews_due = [
+            p
+            for p in residents
+            if not hasattr(p, "plan")
+            or p.plan.next_review_on is None
+            or p.plan.next_review_on <= due_by
+        ]
+        views.append(
+            CentreView(
+                centre=centre,
+                residents=residents,
+                occupied=Placement.objects.filter(centre=centre, ended_on__isnull=True).count(),
+                reviews_due=reviews_due,
+                adaptation_overdue=[s for s in adaptation_status(people=residents) if s.overdue],
+            )
+        )
+    return views

@@ -7,4 +7,5 @@ app_name = "rehabilitation"
 urlpatterns = [
     path("people/<int:pk>/placement/", views.placement_change, name="placement"),
     path("people/<int:pk>/plan/", views.plan_page, name="plan"),
+    path("my-centre/", views.my_centre, name="my_centre"),
 ]

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -158,3 +159,12 @@ def plan_page(request, pk):
     except ValidationError as error:
         return _plan_page(request, returnee, errors=error.messages)
     return redirect("rehabilitation:plan", returnee.pk)
+
+
+@login_required
+def my_centre(request):
+    """Centre staff's page: residents, capacity, plan reviews due, adaptation overdue."""
+    centres = selectors.my_centres(user=request.user)
+    if not centres:
+        raise Http404
+    return render(request, "rehabilitation/my_centre.html", {"centres": centres})

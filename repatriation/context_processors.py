@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from repatriation import policy
+from repatriation.accounts.roles import Scope
 from repatriation.policy import Action
 
 
@@ -13,6 +14,8 @@ def navigation(request):
     items = [("home", _("Home"), reverse("home"))]
     if policy.can(user, Action.VIEW):
         items.append(("people", _("People"), reverse("returnees:list")))
+    if policy.grants_for(user).scope == Scope.CENTRE:
+        items.append(("centre", _("My centre"), reverse("rehabilitation:my_centre")))
     if policy.can(user, Action.VIEW_OPERATIONS):
         items.append(("operations", _("Operations"), reverse("operations:list")))
     if policy.can(user, Action.RECORD_MEDICAL):

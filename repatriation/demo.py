@@ -401,7 +401,8 @@ def _people(
             for i in members:
                 manifest.append((i, op_index))
         if status in (CaseStatus.ADAPTATION, CaseStatus.PLACED):
-            centre_index = rng.randrange(len(centres))
+            # A fifth go to the first centre, where the demo staff work, so their pages show life.
+            centre_index = 0 if rng.random() < 0.2 else rng.randrange(len(centres))
             kind_ = (
                 Placement.Kind.ADAPTATION
                 if status == CaseStatus.ADAPTATION

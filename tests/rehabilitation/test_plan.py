@@ -98,3 +98,28 @@ def test_plan_page_for_staff_and_caseworkers_only_in_scope(client, users, world)
         assert client.get(url_a).status_code == 404
     client.force_login(users[Role.CASEWORKER])
     assert client.get(url_b).status_code == 200
+
+
+def test_my_centre_page(client, users, world, django_assert_max_num_queries):
+    from tests.factories import PlacementFactory, ReturneeFactory
+
+    client.force_login(users[Role.CENTRE_STAFF])
+    services.plan_review_record(
+        actor=users[Role.CENTRE_STAFF], returnee=world["person_a"], note="Fine"
+    )
+    body = client.get(reverse("rehabilitation:my_centre")).content.decode()
+    assert world["person_a"].case_number in body
+    assert world["person_b"].case_number not in body  # another centre
+    assert "1 of 50 places taken" in body
+    assert 'data-testid="reviews-due"' in body
+    centre = world["person_a"].placements.get().centre
+    client.get(reverse("rehabilitation:my_centre"))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("rehabilitation:my_centre"))
+    for _ in range(10):
+        PlacementFactory(centre=centre, returnee=ReturneeFactory())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("rehabilitation:my_centre"))
+    for role in (Role.CASEWORKER, Role.MINISTRY_OFFICIAL, "outsider"):
+        client.force_login(users[role])
+        assert client.get(reverse("rehabilitation:my_centre")).status_code == 404

@@ -66,7 +66,7 @@ NAV = {
     Role.CASEWORKER: {"home", "people", "operations"},
     Role.VERIFICATION_OFFICER: {"home", "people"},
     Role.MEDICAL_OFFICER: {"home", "people", "operations", "medical"},
-    Role.CENTRE_STAFF: {"home", "people"},
+    Role.CENTRE_STAFF: {"home", "people", "centre"},
     Role.LEGAL_OFFICER: {"home", "people"},
     Role.PROGRAMME_MANAGER: {"home", "people", "operations", "dashboard"},
     Role.MINISTRY_OFFICIAL: {"home", "dashboard"},
