@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from repatriation.widgets import DateInput
 
-from .models import Centre, Placement, PlanDomain, PlanGoal
+from .models import Centre, Enrolment, Placement, PlanDomain, PlanGoal
 
 
 class PlacementForm(forms.Form):
@@ -81,3 +81,26 @@ class ReviewForm(forms.Form):
     note = forms.CharField(
         label=_("What the review found"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class EnrolmentForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=Enrolment.Level.choices)
+    institution = forms.CharField(label=_("School or institution"), max_length=200)
+    grade = forms.CharField(label=_("Grade or group"), max_length=30, required=False)
+    started_on = forms.DateField(label=_("From"), widget=DateInput)
+
+
+class ClassMonthForm(forms.Form):
+    """Which class and month the attendance sheet is for."""
+
+    klass = forms.ChoiceField(label=_("Class"), choices=())
+    month = forms.RegexField(
+        label=_("Month"),
+        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        widget=forms.TextInput(attrs={"type": "month"}),
+        error_messages={"invalid": _("Choose a month (YYYY-MM).")},
+    )
+
+    def __init__(self, *args, classes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["klass"].choices = classes

@@ -190,3 +190,61 @@ class PlanEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.kind} {self.occurred_at:%Y-%m-%d}"
+
+
+class Enrolment(models.Model):
+    """A child or adult enrolled in preschool, school, vocational or literacy classes."""
+
+    class Level(models.TextChoices):
+        PRESCHOOL = "preschool", _("Preschool")
+        PRIMARY = "primary", _("Primary school")
+        SECONDARY = "secondary", _("Secondary school")
+        VOCATIONAL = "vocational", _("Vocational")
+        LITERACY = "literacy", _("Literacy")
+
+    returnee = models.ForeignKey(
+        "returnees.Returnee", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    institution = models.CharField(_("institution"), max_length=200)
+    grade = models.CharField(_("grade or group"), max_length=30, blank=True)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    teacher_notes = models.TextField(_("teacher's notes"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        indexes = [models.Index(fields=["institution", "grade"], name="enrolment_class_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.returnee_id} {self.level} {self.institution}"
+
+
+class MonthlyAttendance(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="attendance")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    days_expected = models.PositiveSmallIntegerField(_("school days"))
+    days_present = models.PositiveSmallIntegerField(_("days present"))
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("monthly attendance")
+        verbose_name_plural = _("monthly attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "month"], name="attendance_once_a_month"),
+            models.CheckConstraint(
+                condition=models.Q(days_present__lte=models.F("days_expected")),
+                name="attendance_present_within_expected",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(days_expected__lte=31), name="attendance_days_in_a_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment_id} {self.month:%Y-%m}: {self.days_present}/{self.days_expected}"

@@ -223,3 +223,52 @@ def my_centres(*, user, review_horizon_days: int = 7) -> list[CentreView]:
             )
         )
     return views
+
+
+def class_choices(*, user) -> list[tuple[str, str]]:
+    """The classes (institution and grade) of the residents of the user's centres."""
+    from repatriation import policy
+
+    from .models import Enrolment
+
+    pairs = (
+        Enrolment.objects.filter(
+            ended_on__isnull=True,
+            returnee__in=policy.returnees_visible_to(user).filter(
+                placements__ended_on__isnull=True, placements__centre__in=policy.user_centres(user)
+            ),
+        )
+        .values_list("institution", "grade")
+        .distinct()
+        .order_by("institution", "grade")
+    )
+    return [
+        (f"{institution}|{grade}", f"{institution} — {grade}" if grade else institution)
+        for institution, grade in pairs
+    ]
+
+
+def class_roster(*, user, institution: str, grade: str, month: date):
+    """Pupils of one class at the user's centres, with the month's attendance if recorded."""
+    from repatriation import policy
+
+    from .models import Enrolment, MonthlyAttendance
+
+    enrolments = list(
+        Enrolment.objects.filter(
+            institution=institution,
+            grade=grade,
+            ended_on__isnull=True,
+            started_on__lte=month.replace(day=28),
+            returnee__in=policy.returnees_visible_to(user).filter(
+                placements__ended_on__isnull=True, placements__centre__in=policy.user_centres(user)
+            ),
+        )
+        .select_related("returnee")
+        .order_by("returnee__primary_name")
+    )
+    recorded = {
+        a.enrolment_id: a
+        for a in MonthlyAttendance.objects.filter(enrolment__in=enrolments, month=month)
+    }
+    return [(e, recorded.get(e.pk)) for e in enrolments]

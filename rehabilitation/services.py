@@ -17,7 +17,16 @@ from repatriation.policy import Action
 from returnees.models import CaseStatus, Relationship, Returnee
 from returnees.workflow import StaleEdit, case_transition
 
-from .models import Centre, Placement, PlanDomain, PlanEvent, PlanGoal, RehabilitationPlan
+from .models import (
+    Centre,
+    Enrolment,
+    MonthlyAttendance,
+    Placement,
+    PlanDomain,
+    PlanEvent,
+    PlanGoal,
+    RehabilitationPlan,
+)
 
 PLACEABLE = {CaseStatus.ADAPTATION, CaseStatus.PLACED}
 
@@ -277,3 +286,73 @@ def plan_review_record(*, actor, returnee: Returnee, note: str, request=None) ->
         changes={"last_reviewed_on": [None, today.isoformat()]},
     )
     return plan
+
+
+@transaction.atomic
+def enrolment_add(
+    *,
+    actor,
+    returnee: Returnee,
+    level: str,
+    institution: str,
+    grade: str = "",
+    started_on: date,
+    request=None,
+) -> Enrolment:
+    errors = {}
+    if level not in Enrolment.Level.values:
+        errors["level"] = _("Choose a level.")
+    if not institution.strip():
+        errors["institution"] = _("Name the school or institution.")
+    if started_on > timezone.localdate():
+        errors["started_on"] = _("The start date is in the future.")
+    if errors:
+        raise ValidationError(errors)
+    enrolment = Enrolment.objects.create(
+        returnee=returnee,
+        level=level,
+        institution=institution.strip(),
+        grade=grade.strip(),
+        started_on=started_on,
+    )
+    audit_record(
+        actor=actor,
+        kind=AuditKind.CREATE,
+        record=enrolment,
+        request=request,
+        changes={"level": [None, level], "institution": [None, enrolment.institution]},
+    )
+    return enrolment
+
+
+@transaction.atomic
+def attendance_record_class(
+    *, actor, month: date, rows: list[tuple[int, int, int]], allowed: set[int], request=None
+) -> int:
+    """A month's attendance for a whole class in one go: (enrolment id, school days, days
+    present) per pupil, all saved or none. `allowed` are the enrolments the user may record."""
+    if month.day != 1 or month > timezone.localdate():
+        raise ValidationError({"month": _("Choose a month that has begun.")})
+    problems = []
+    for enrolment_id, expected, present in rows:
+        if enrolment_id not in allowed:
+            problems.append(_("A pupil on this list is not in your class."))
+        elif not 0 <= present <= expected <= 31:
+            problems.append(_("Days present must be between 0 and the school days (at most 31)."))
+    if problems:
+        raise ValidationError(sorted(set(problems)))
+    for enrolment_id, expected, present in rows:
+        MonthlyAttendance.objects.update_or_create(
+            enrolment_id=enrolment_id,
+            month=month,
+            defaults={"days_expected": expected, "days_present": present, "recorded_by": actor},
+        )
+    audit_record(
+        actor=actor,
+        kind=AuditKind.UPDATE,
+        record_type="rehabilitation.monthlyattendance",
+        record_id=month.isoformat(),
+        request=request,
+        changes={"pupils": [None, len(rows)]},
+    )
+    return len(rows)

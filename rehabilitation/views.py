@@ -1,3 +1,6 @@
+from datetime import date
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -10,7 +13,14 @@ from returnees.views._common import apply_errors, back_to_case
 from returnees.workflow import StaleEdit, TransitionRefused
 
 from . import selectors, services
-from .forms import GoalForm, GoalUpdateForm, PlacementForm, ReviewForm
+from .forms import (
+    ClassMonthForm,
+    EnrolmentForm,
+    GoalForm,
+    GoalUpdateForm,
+    PlacementForm,
+    ReviewForm,
+)
 from .models import PlanGoal, RehabilitationPlan
 
 
@@ -168,3 +178,89 @@ def my_centre(request):
     if not centres:
         raise Http404
     return render(request, "rehabilitation/my_centre.html", {"centres": centres})
+
+
+@login_required
+def enrolment_create(request, pk):
+    returnee = policy.returnee_get_for_user(request.user, pk, Action.RECORD_PROGRESS)
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_add(
+                actor=request.user, returnee=returnee, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return back_to_case(request, returnee, _("Enrolment recorded."), anchor="plan")
+    return render(
+        request,
+        "returnees/small_form.html",
+        {
+            "person": returnee,
+            "form": form,
+            "title": _("Enrol in school or a course"),
+            "anchor": "plan",
+        },
+    )
+
+
+@login_required
+def class_attendance(request):
+    """A month's attendance for a whole class on one screen: every pupil's school days and
+    days present, saved together or not at all."""
+    if (
+        not policy.can(request.user, Action.RECORD_PROGRESS)
+        or not policy.user_centres(request.user).exists()
+    ):
+        raise Http404
+    classes = selectors.class_choices(user=request.user)
+    picker = ClassMonthForm(request.GET or None, classes=classes)
+    roster, errors, month = [], [], None
+    if picker.is_valid():
+        institution, _sep, grade = picker.cleaned_data["klass"].partition("|")
+        year, number = (int(x) for x in picker.cleaned_data["month"].split("-"))
+        month = date(year, number, 1)
+        roster = selectors.class_roster(
+            user=request.user, institution=institution, grade=grade, month=month
+        )
+        if request.method == "POST":
+            rows = []
+            for enrolment, _recorded in roster:
+                expected = request.POST.get(f"expected-{enrolment.pk}", "")
+                present = request.POST.get(f"present-{enrolment.pk}", "")
+                if not (
+                    expected.isascii()
+                    and expected.isdigit()
+                    and present.isascii()
+                    and present.isdigit()
+                    and len(expected) < 3
+                    and len(present) < 3
+                ):
+                    errors.append(
+                        _("Enter whole numbers of days for %(case)s.")
+                        % {"case": enrolment.returnee.case_number}
+                    )
+                    continue
+                rows.append((enrolment.pk, int(expected), int(present)))
+            if not errors:
+                try:
+                    services.attendance_record_class(
+                        actor=request.user,
+                        month=month,
+                        rows=rows,
+                        allowed={e.pk for e, _r in roster},
+                        request=request,
+                    )
+                except ValidationError as error:
+                    errors = error.messages
+                else:
+                    messages.success(
+                        request, _("Attendance saved for %(n)d pupils.") % {"n": len(rows)}
+                    )
+                    return redirect(request.get_full_path())
+    return render(
+        request,
+        "rehabilitation/attendance.html",
+        {"picker": picker, "roster": roster, "errors": errors, "month": month},
+    )

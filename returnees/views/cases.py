@@ -91,6 +91,7 @@ def case_context(request, returnee, **extra) -> dict:
         "can_download": policy.can(user, Action.DOWNLOAD_DOCUMENT, person),
         "sees_intake": sees_intake,
         "can_edit_plan": policy.can(user, Action.EDIT_PLAN),
+        "can_record_progress": policy.can(user, Action.RECORD_PROGRESS),
         "can_place": person.status in ("adaptation", "placed")
         and policy.can(user, Action.CHANGE_STATUS),
         "transitions": [
