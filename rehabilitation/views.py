@@ -259,8 +259,21 @@ def class_attendance(request):
                         request, _("Attendance saved for %(n)d pupils.") % {"n": len(rows)}
                     )
                     return redirect(request.get_full_path())
+    # What the sheet shows: on a rejected save, what the user typed, so nothing is retyped.
+    sheet = [
+        {
+            "enrolment": enrolment,
+            "expected": request.POST.get(f"expected-{enrolment.pk}", "")[:3]
+            if errors
+            else (recorded.days_expected if recorded else ""),
+            "present": request.POST.get(f"present-{enrolment.pk}", "")[:3]
+            if errors
+            else (recorded.days_present if recorded else ""),
+        }
+        for enrolment, recorded in roster
+    ]
     return render(
         request,
         "rehabilitation/attendance.html",
-        {"picker": picker, "roster": roster, "errors": errors, "month": month},
+        {"picker": picker, "sheet": sheet, "errors": errors, "month": month},
     )

@@ -48,8 +48,9 @@ def test_teacher_records_a_month_for_the_class(client, users, klass):
     query = {"klass": "School 12|3", "month": "2026-10"}
     page = client.get(url, query)
     assert page.status_code == 200
-    roster = page.context["roster"]
-    assert [e for e, _r in roster] == klass[:2]  # not the pupil at another centre
+    assert [row["enrolment"] for row in page.context["sheet"]] == klass[
+        :2
+    ]  # not the pupil at another centre
     data = {
         f"expected-{klass[0].pk}": "22",
         f"present-{klass[0].pk}": "20",
@@ -64,6 +65,13 @@ def test_teacher_records_a_month_for_the_class(client, users, klass):
     )
     assert "between 0 and the school days" in bad.content.decode()
     assert MonthlyAttendance.objects.get(enrolment=klass[1]).days_present == 22
+    # The rejected sheet keeps what was typed, so nothing has to be entered again.
+    assert [(r["expected"], r["present"]) for r in bad.context["sheet"]] == [
+        ("22", "20"),
+        ("22", "25"),
+    ]
+    saved = client.get(url, query)
+    assert [(r["expected"], r["present"]) for r in saved.context["sheet"]] == [(22, 20), (22, 22)]
 
 
 def test_class_attendance_is_all_or_nothing(users, klass):
