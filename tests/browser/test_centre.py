@@ -17,7 +17,7 @@ def test_centre_staff_see_their_centre_and_add_a_plan_goal(page, world):
     residents = page.inner_text("[data-testid=residents]")
     assert person.case_number in residents
     assert world["person_b"].case_number not in residents  # another centre's resident
-    assert "1" in page.inner_text("[data-testid=capacity]")
+    assert "1 of 50 places taken" in page.inner_text("[data-testid=capacity]")
     shot(page, "my-centre")
 
     page.goto(reverse("rehabilitation:plan", args=[person.pk]))
