@@ -225,18 +225,24 @@ def my_centres(*, user, review_horizon_days: int = 7) -> list[CentreView]:
     return views
 
 
-def class_choices(*, user) -> list[tuple[str, str]]:
-    """The classes (institution and grade) of the residents of the user's centres."""
+def _residents_of_my_centres(user):
+    """People the user may see who live now at one of the user's centres: the pupils whose
+    classes the attendance sheet offers and lists."""
     from repatriation import policy
 
+    return policy.returnees_visible_to(user).filter(
+        placements__ended_on__isnull=True, placements__centre__in=policy.user_centres(user)
+    )
+
+
+def class_choices(*, user) -> list[tuple[str, str]]:
+    """The classes (institution and grade) of the residents of the user's centres."""
     from .models import Enrolment
 
     pairs = (
         Enrolment.objects.filter(
             ended_on__isnull=True,
-            returnee__in=policy.returnees_visible_to(user).filter(
-                placements__ended_on__isnull=True, placements__centre__in=policy.user_centres(user)
-            ),
+            returnee__in=_residents_of_my_centres(user),
         )
         .values_list("institution", "grade")
         .distinct()
@@ -250,8 +256,6 @@ def class_choices(*, user) -> list[tuple[str, str]]:
 
 def class_roster(*, user, institution: str, grade: str, month: date):
     """Pupils of one class at the user's centres, with the month's attendance if recorded."""
-    from repatriation import policy
-
     from .models import Enrolment, MonthlyAttendance
 
     enrolments = list(
@@ -260,9 +264,7 @@ def class_roster(*, user, institution: str, grade: str, month: date):
             grade=grade,
             ended_on__isnull=True,
             started_on__lte=month.replace(day=28),
-            returnee__in=policy.returnees_visible_to(user).filter(
-                placements__ended_on__isnull=True, placements__centre__in=policy.user_centres(user)
-            ),
+            returnee__in=_residents_of_my_centres(user),
         )
         .select_related("returnee")
         .order_by("returnee__primary_name")
