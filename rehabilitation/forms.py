@@ -3,7 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 from repatriation.widgets import DateInput
 
-from .models import Centre, Enrolment, Placement, PlanDomain, PlanGoal
+from .models import (
+    Activity,
+    Centre,
+    CustodyPeriod,
+    DisengagementStage,
+    Enrolment,
+    FollowUpVisit,
+    LegalProceeding,
+    Placement,
+    PlanDomain,
+    PlanGoal,
+    ReintegrationPlan,
+    Session,
+)
 
 
 class PlacementForm(forms.Form):
@@ -104,3 +117,202 @@ class ClassMonthForm(forms.Form):
     def __init__(self, *args, classes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["klass"].choices = classes
+
+
+MONTH_FIELD = {
+    "regex": r"^\d{4}-(0[1-9]|1[0-2])$",
+    "widget": forms.TextInput(attrs={"type": "month"}),
+    "error_messages": {"invalid": _("Choose a month (YYYY-MM).")},
+}
+
+
+class ActivityForm(forms.Form):
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=Activity.Kind.choices)
+    name = forms.CharField(label=_("Name"), max_length=120)
+    started_on = forms.DateField(label=_("From"), widget=DateInput)
+
+    def __init__(self, *args, centres, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+
+
+class ParticipationForm(forms.Form):
+    """One resident's figure for one month, sent alone by htmx or with the whole sheet."""
+
+    times = forms.IntegerField(
+        label=_("Times taken part"),
+        min_value=0,
+        max_value=62,
+        error_messages={"invalid": _("Enter a whole number of times.")},
+    )
+
+
+class SessionForm(forms.Form):
+    centre = forms.ModelChoiceField(label=_("Centre"), queryset=Centre.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=Session.Kind.choices)
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=Session.Format.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[c for c in Session.Status.choices if c[0] != Session.Status.CANCELLED],
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration in minutes"), min_value=5, max_value=480, initial=60
+    )
+    participants = forms.MultipleChoiceField(
+        label=_("Participants"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    topic = forms.CharField(
+        label=_("Topic"),
+        max_length=200,
+        required=False,
+        help_text=_("Seen by everyone who sees the session: keep details for the notes."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, centres, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = centres
+        self.fields["participants"].choices = [
+            (str(p.pk), f"{p.case_number} {p.primary_name}") for p in residents
+        ]
+
+
+class SessionUpdateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    status = forms.ChoiceField(label=_("Status"), choices=Session.Status.choices)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration in minutes"), min_value=5, max_value=480
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class RatingForm(forms.Form):
+    """One rater's scores: a field per domain of the instrument, and the stage."""
+
+    assessed_on = forms.DateField(label=_("Assessed on"), widget=DateInput)
+    disengagement = forms.ChoiceField(
+        label=_("Stage of disengagement from radical ideology"),
+        choices=DisengagementStage.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, instrument, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instrument = instrument
+        choices = [("", "—")] + [
+            (str(n), str(n)) for n in range(instrument.score_min, instrument.score_max + 1)
+        ]
+        for domain in instrument.domains:
+            self.fields[f"score_{domain['code']}"] = forms.TypedChoiceField(
+                label=_(domain["label"]), choices=choices, coerce=int
+            )
+        # Domains first, then the stage and the comment.
+        order = [f"score_{d['code']}" for d in instrument.domains]
+        self.order_fields(["assessed_on", *order, "disengagement", "comment"])
+
+    def scores(self) -> dict[str, int]:
+        return {
+            name[6:]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("score_")
+        }
+
+
+class LegalProceedingForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = LegalProceeding
+        fields = [
+            "status",
+            "court",
+            "reference",
+            "opened_on",
+            "next_hearing_on",
+            "closed_on",
+            "charges",
+            "lawyer",
+            "sentence",
+        ]
+        widgets = {
+            "opened_on": DateInput,
+            "next_hearing_on": DateInput,
+            "closed_on": DateInput,
+            "charges": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def _post_clean(self):
+        """Rules live in the service; the form only parses."""
+
+
+class CustodyForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=CustodyPeriod.Kind.choices)
+    started_on = forms.DateField(label=_("From"), widget=DateInput)
+    ended_on = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+
+
+class ReintegrationPlanForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ReintegrationPlan
+        fields = [
+            "destination_region",
+            "destination_community",
+            "housing",
+            "livelihood",
+            "school_transfer",
+            "id_card_restored",
+            "iin_restored",
+            "birth_certificate_restored",
+            "passport_restored",
+        ]
+        widgets = {"livelihood": forms.Textarea(attrs={"rows": 2})}
+
+    def _post_clean(self):
+        """Rules live in the service; the form only parses."""
+
+
+class FollowUpVisitForm(forms.ModelForm):
+    class Meta:
+        model = FollowUpVisit
+        fields = ["visited_on", "findings", "risk_level", "next_visit_on"]
+        widgets = {
+            "visited_on": DateInput,
+            "next_visit_on": DateInput,
+            "findings": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def _post_clean(self):
+        """Rules live in the service; the form only parses."""
+
+
+class SealedOpenForm(forms.Form):
+    case_number = forms.CharField(label=_("Case number"), max_length=20)
+    justification = forms.CharField(
+        label=_("Why must this sealed record be opened?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Your justification is kept in the audit trail with your name."),
+    )

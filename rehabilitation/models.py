@@ -248,3 +248,353 @@ class MonthlyAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrolment_id} {self.month:%Y-%m}: {self.days_present}/{self.days_expected}"
+
+
+class Activity(models.Model):
+    """Sports, arts and other activities outside the curriculum, run at one centre."""
+
+    class Kind(models.TextChoices):
+        SPORTS = "sports", _("Sports")
+        ARTS = "arts", _("Arts and crafts")
+        MUSIC = "music", _("Music")
+        READING = "reading", _("Reading club")
+        OUTDOOR = "outdoor", _("Outdoor and excursions")
+        OTHER = "other", _("Other")
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=120)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "name"], name="activity_name_per_centre")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityParticipation(models.Model):
+    """How many times a person took part in an activity in one month."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.PROTECT, related_name="participation")
+    returnee = models.ForeignKey(
+        "returnees.Returnee", on_delete=models.PROTECT, related_name="activity_participation"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    times = models.PositiveSmallIntegerField(_("times taken part"))
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("activity participation")
+        verbose_name_plural = _("activity participation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "returnee", "month"], name="participation_once_a_month"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(times__lte=62), name="participation_times_in_a_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.returnee_id} {self.month:%Y-%m}: {self.times}"
+
+
+class Session(models.Model):
+    """A psychological, psychiatric, theological, social-work or legal-aid session with one
+    person or a group. Psychological and psychiatric notes are confidential to that discipline."""
+
+    class Kind(models.TextChoices):
+        PSYCHOLOGICAL = "psychological", _("Psychological")
+        PSYCHIATRIC = "psychiatric", _("Psychiatric")
+        THEOLOGICAL = "theological", _("Theological")
+        SOCIAL_WORK = "social_work", _("Social work")
+        LEGAL_AID = "legal_aid", _("Legal aid")
+
+    class Format(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        GROUP = "group", _("Group")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="sessions")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration in minutes"))
+    topic = models.CharField(
+        _("topic"),
+        max_length=200,
+        blank=True,
+        help_text=_("Seen by everyone who sees the session: keep details for the notes."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    facilitator = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("facilitator")
+    )
+    participants = models.ManyToManyField(
+        "returnees.Returnee", related_name="sessions", verbose_name=_("participants")
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        indexes = [models.Index(fields=["centre", "starts_at"], name="session_centre_day_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gte=5, duration_minutes__lte=480),
+                name="session_duration_bounds",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class DisengagementStage(models.TextChoices):
+    """Ordered from the most to the least worrying: a combined view takes the first."""
+
+    ADHERES = "adheres", _("Adheres")
+    AMBIVALENT = "ambivalent", _("Ambivalent")
+    RENOUNCED = "renounced", _("Renounced")
+
+
+class AssessmentInstrument(models.Model):
+    """A configurable scoring instrument: its domains, the score range and how often it is due."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    domains = models.JSONField(
+        _("domains"),
+        help_text=_('A list of {"code": "...", "label": "..."} objects, scored by every rater.'),
+    )
+    score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
+    interval_days = models.PositiveSmallIntegerField(_("due every (days)"), default=90)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("assessment instrument")
+        verbose_name_plural = _("assessment instruments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score_max__gt=models.F("score_min")),
+                name="instrument_score_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def domain_codes(self) -> list[str]:
+        return [d["code"] for d in self.domains]
+
+
+class ProgressRating(models.Model):
+    """One rater's scores of one person on one instrument at one assessment date. Several
+    raters (psychologist, theologian, social worker) make up the periodic assessment."""
+
+    returnee = models.ForeignKey(
+        "returnees.Returnee", on_delete=models.PROTECT, related_name="progress_ratings"
+    )
+    instrument = models.ForeignKey(
+        AssessmentInstrument, on_delete=models.PROTECT, related_name="ratings"
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    rater = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("rater")
+    )
+    discipline = models.CharField(_("discipline"), max_length=20)
+    scores = models.JSONField(_("scores"))
+    disengagement = models.CharField(
+        _("stage of disengagement"), max_length=12, choices=DisengagementStage.choices
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "id"]
+        verbose_name = _("progress rating")
+        verbose_name_plural = _("progress ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["returnee", "instrument", "assessed_on", "rater"],
+                name="rating_once_per_rater",
+            )
+        ]
+        indexes = [models.Index(fields=["returnee", "-assessed_on"], name="rating_trajectory_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.returnee_id} {self.instrument_id} {self.assessed_on} {self.rater_id}"
+
+
+class LegalProceeding(models.Model):
+    """Criminal proceedings against an adult. The process belongs to the courts; the case
+    records it. Only legal officers and programme managers see it."""
+
+    class Status(models.TextChoices):
+        INVESTIGATION = "investigation", _("Investigation")
+        CHARGED = "charged", _("Charged")
+        TRIAL = "trial", _("Trial")
+        CONVICTED = "convicted", _("Convicted")
+        ACQUITTED = "acquitted", _("Acquitted")
+        SENTENCE_SERVED = "sentence_served", _("Sentence served")
+        NO_CHARGES = "no_charges", _("No charges")
+
+    returnee = models.ForeignKey(
+        "returnees.Returnee", on_delete=models.PROTECT, related_name="legal_proceedings"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    court = models.CharField(_("court or investigating body"), max_length=200)
+    reference = models.CharField(_("case reference"), max_length=60, blank=True)
+    opened_on = models.DateField(_("opened on"))
+    next_hearing_on = models.DateField(_("next hearing"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    charges = models.TextField(_("charges"), blank=True)
+    lawyer = models.CharField(_("lawyer"), max_length=200, blank=True)
+    sentence = models.CharField(_("sentence"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        verbose_name = _("legal proceeding")
+        verbose_name_plural = _("legal proceedings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("opened_on")),
+                name="proceeding_closes_after_opening",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.returnee_id} {self.status} {self.court}"
+
+
+class CustodyPeriod(models.Model):
+    """Time in custody. While open, the person cannot care for their children."""
+
+    class Kind(models.TextChoices):
+        PRE_TRIAL = "pre_trial", _("Pre-trial detention")
+        HOUSE_ARREST = "house_arrest", _("House arrest")
+        SENTENCE = "sentence", _("Serving a sentence")
+
+    proceeding = models.ForeignKey(
+        LegalProceeding, on_delete=models.PROTECT, related_name="custody_periods"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_on"]
+        verbose_name = _("custody period")
+        verbose_name_plural = _("custody periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="custody_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proceeding_id} {self.kind} {self.started_on}"
+
+
+class ReintegrationPlan(models.Model):
+    """Where the person goes home to and what they need there."""
+
+    class Housing(models.TextChoices):
+        WITH_RELATIVES = "relatives", _("With relatives")
+        OWN = "own", _("Own home")
+        RENTED = "rented", _("Rented")
+        STATE = "state", _("State-provided housing")
+        NOT_FOUND = "not_found", _("Not yet found")
+
+    returnee = models.OneToOneField(
+        "returnees.Returnee", on_delete=models.PROTECT, related_name="reintegration"
+    )
+    destination_region = models.CharField(_("destination region"), max_length=100)
+    destination_community = models.CharField(_("community or town"), max_length=200)
+    housing = models.CharField(_("housing"), max_length=20, choices=Housing.choices)
+    livelihood = models.TextField(_("livelihood or vocational training"), blank=True)
+    school_transfer = models.CharField(_("school transferred to"), max_length=200, blank=True)
+    id_card_restored = models.BooleanField(_("identity card"), default=False)
+    iin_restored = models.BooleanField(_("individual identification number"), default=False)
+    birth_certificate_restored = models.BooleanField(
+        _("birth certificate (born abroad)"), default=False
+    )
+    passport_restored = models.BooleanField(_("passport"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reintegration plan")
+        verbose_name_plural = _("reintegration plans")
+
+    def __str__(self) -> str:
+        return f"{self.returnee_id} → {self.destination_community}"
+
+
+class FollowUpVisit(models.Model):
+    class Risk(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    returnee = models.ForeignKey(
+        "returnees.Returnee", on_delete=models.PROTECT, related_name="follow_up_visits"
+    )
+    visited_on = models.DateField(_("visited on"))
+    visitor = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("visitor")
+    )
+    findings = models.TextField(_("findings"))
+    risk_level = models.CharField(_("risk level"), max_length=10, choices=Risk.choices)
+    next_visit_on = models.DateField(_("next visit"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = _("follow-up visit")
+        verbose_name_plural = _("follow-up visits")
+
+    def __str__(self) -> str:
+        return f"{self.returnee_id} {self.visited_on} {self.risk_level}"
+
+
+class SealedRecordAccess(models.Model):
+    """ "Break the glass": one user's justified, time-limited opening of a sealed record."""
+
+    returnee = models.ForeignKey(
+        "returnees.Returnee", on_delete=models.PROTECT, related_name="seal_openings"
+    )
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    justification = models.TextField(_("justification"))
+    opened_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("sealed record opening")
+        verbose_name_plural = _("sealed record openings")
+        indexes = [models.Index(fields=["user", "expires_at"], name="seal_opening_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opened {self.returnee_id} at {self.opened_at:%Y-%m-%d %H:%M}"

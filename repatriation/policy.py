@@ -45,6 +45,12 @@ class Action(StrEnum):
     VIEW_OPERATIONS = "view_operations"
     MANAGE_OPERATIONS = "manage_operations"
     EDIT_PLAN = "edit_plan"
+    VIEW_EDUCATION = "view_education"
+    VIEW_PSYCHOSOCIAL = "view_psychosocial"
+    VIEW_LEGAL = "view_legal"
+    VIEW_REINTEGRATION = "view_reintegration"
+    EDIT_REINTEGRATION = "edit_reintegration"
+    OPEN_SEALED = "open_sealed"
     OVERRIDE_CAPACITY = "override_capacity"
     VIEW_AUDIT = "view_audit"
     VIEW_AGGREGATES = "view_aggregates"
@@ -64,6 +70,11 @@ _PERSON_ACTIONS: dict[Action, str] = {
     Action.DOWNLOAD_DOCUMENT: "returnees.view_returnee",
     Action.VIEW_MEDICAL: "returnees.view_returnee",
     Action.EDIT_PLAN: "rehabilitation.change_plangoal",
+    Action.VIEW_EDUCATION: "returnees.view_returnee",
+    Action.VIEW_PSYCHOSOCIAL: "returnees.view_returnee",
+    Action.VIEW_LEGAL: "returnees.view_returnee",
+    Action.VIEW_REINTEGRATION: "returnees.view_returnee",
+    Action.EDIT_REINTEGRATION: "rehabilitation.change_reintegrationplan",
 }
 # Person actions that also need a field group.
 _PERSON_ACTION_FIELD_GROUPS: dict[Action, FieldGroup] = {
@@ -71,6 +82,13 @@ _PERSON_ACTION_FIELD_GROUPS: dict[Action, FieldGroup] = {
     Action.DOWNLOAD_DOCUMENT: FieldGroup.VERIFICATION,
     Action.VIEW_MEDICAL: FieldGroup.MEDICAL,
     Action.RECORD_MEDICAL: FieldGroup.MEDICAL,
+    Action.VIEW_EDUCATION: FieldGroup.EDUCATION,
+    Action.RECORD_PROGRESS: FieldGroup.PSYCHOSOCIAL,
+    Action.VIEW_PSYCHOSOCIAL: FieldGroup.PSYCHOSOCIAL,
+    Action.VIEW_LEGAL: FieldGroup.LEGAL,
+    Action.RECORD_LEGAL: FieldGroup.LEGAL,
+    Action.VIEW_REINTEGRATION: FieldGroup.FAMILY,
+    Action.EDIT_REINTEGRATION: FieldGroup.FAMILY,
 }
 # Actions that concern no particular person.
 _GLOBAL_ACTIONS: dict[Action, str] = {
@@ -82,6 +100,7 @@ _GLOBAL_ACTIONS: dict[Action, str] = {
     Action.ADMINISTER: "accounts.change_user",
     Action.VIEW_OPERATIONS: "operations.view_operation",
     Action.MANAGE_OPERATIONS: "operations.manage_operation",
+    Action.OPEN_SEALED: "returnees.open_sealed",
 }
 
 # Order matters: the widest scope a user holds wins.
@@ -215,14 +234,33 @@ def user_centres(user) -> QuerySet[Centre]:
     return Centre.objects.filter(Q(pk__in=by_user) | Q(pk__in=by_group))
 
 
-def returnees_visible_to(user, field_group: FieldGroup = FieldGroup.IDENTITY) -> QuerySet[Returnee]:
+def _seal_filter(user, sealed: str) -> Q:
+    """Sealed records are hidden ("hidden"), except those this user opened with a justification
+    that has not yet expired ("opened"), or all of them ("all", to find one to open)."""
+    if sealed == "all":
+        return Q()
+    unsealed = Q(sealed_at__isnull=True)
+    if sealed == "opened":
+        from rehabilitation.models import SealedRecordAccess
+
+        opened = SealedRecordAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+            "returnee_id"
+        )
+        return unsealed | Q(pk__in=opened)
+    return unsealed
+
+
+def returnees_visible_to(
+    user, field_group: FieldGroup = FieldGroup.IDENTITY, *, sealed: str = "hidden"
+) -> QuerySet[Returnee]:
     """Every selector of personal records starts here.
 
     `field_group` is what the caller will show: a partner reaches only the people whose
-    covering agreement grants it. Pages always show identity.
+    covering agreement grants it. Pages always show identity. Sealed records are left out of
+    lists and search; one record's page asks for `sealed="opened"`.
     """
     grants = grants_for(user)
-    people = Returnee.objects.all()
+    people = Returnee.objects.filter(_seal_filter(user, sealed))
     if "returnees.view_returnee" not in grants.permissions:
         return people.none()
     if field_group not in grants.field_groups:
@@ -267,7 +305,7 @@ def can(user, action: Action, record: Returnee | None = None) -> bool:
         return False
     if record is None:
         return True
-    if not returnees_visible_to(user).filter(pk=record.pk).exists():
+    if not returnees_visible_to(user, sealed="opened").filter(pk=record.pk).exists():
         return False
     return group is None or group in field_groups_for(user, record)
 
@@ -284,10 +322,44 @@ def returnee_get_for_user(user, pk, action: Action = Action.VIEW) -> Returnee:
         raise Http404 from None
     if not can(user, action):
         raise Http404
-    returnee = returnees_visible_to(user).filter(pk=pk).first()
+    returnee = returnees_visible_to(user, sealed="opened").filter(pk=pk).first()
     if returnee is None:
         raise Http404
     # Field groups can differ by person (partners): check the action on this very person.
     if action in _PERSON_ACTION_FIELD_GROUPS and not can(user, action, returnee):
         raise Http404
     return returnee
+
+
+# Psychological and psychiatric notes are confidential to the discipline that wrote them.
+CONFIDENTIAL_SESSION_KINDS = {"psychological": "psychologist", "psychiatric": "psychiatrist"}
+
+
+def may_read_session_notes(user, session) -> bool:
+    """Notes of a session the user may see: confidential kinds only by their own discipline
+    (the facilitator always); other kinds by anyone who sees the psychosocial group."""
+    if not can(user, Action.VIEW_PSYCHOSOCIAL):
+        return False
+    if session.facilitator_id == user.pk:
+        return True
+    needed = CONFIDENTIAL_SESSION_KINDS.get(session.kind)
+    return needed is None or getattr(user, "discipline", "") == needed
+
+
+def sessions_visible_to(user):
+    """Sessions with at least one participant the user may see, held at a centre in scope."""
+    from rehabilitation.models import Session
+
+    if not can(user, Action.VIEW_PSYCHOSOCIAL):
+        return Session.objects.none()
+    people = returnees_visible_to(user, FieldGroup.PSYCHOSOCIAL)
+    sessions = Session.objects.filter(
+        Exists(
+            Session.participants.through.objects.filter(
+                session_id=OuterRef("pk"), returnee__in=people
+            )
+        )
+    )
+    if grants_for(user).scope == Scope.CENTRE:
+        sessions = sessions.filter(centre__in=user_centres(user))
+    return sessions

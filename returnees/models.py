@@ -116,6 +116,13 @@ class Returnee(models.Model):
     closure_reason = models.CharField(
         _("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True
     )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    sealed_at = models.DateTimeField(
+        _("sealed"),
+        null=True,
+        blank=True,
+        help_text=_("A sealed record is hidden from lists and search; opening it is justified."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -129,12 +136,18 @@ class Returnee(models.Model):
             ("decide_verification", "Decide on nationality verification"),
             ("record_medical", "Record medical assessments"),
             ("record_legal", "Record legal proceedings"),
+            ("open_sealed", "Open a sealed record with a recorded justification"),
         ]
         indexes = [
             models.Index(fields=["status", "-id"], name="returnee_status_idx"),
             models.Index(fields=["assigned_caseworker", "-id"], name="returnee_caseworker_idx"),
             models.Index(fields=["date_of_birth", "sex"], name="returnee_dob_sex_idx"),
             models.Index(fields=["verification_status", "-id"], name="returnee_verif_idx"),
+            models.Index(
+                fields=["closed_on"],
+                condition=models.Q(sealed_at__isnull=True, closed_on__isnull=False),
+                name="returnee_to_seal_idx",
+            ),
         ]
 
     def __str__(self) -> str:

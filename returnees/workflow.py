@@ -180,8 +180,10 @@ def case_transition(
     before = returnee.status
     returnee.status = transition.target
     returnee.closure_reason = closure_reason if transition.target == S.CLOSED else ""
+    # The day of closing starts the sealing clock.
+    returnee.closed_on = timezone.localdate() if transition.target == S.CLOSED else None
     returnee.version += 1
-    returnee.save(update_fields=["status", "closure_reason", "version", "updated_at"])
+    returnee.save(update_fields=["status", "closure_reason", "closed_on", "version", "updated_at"])
     CaseEvent.objects.create(
         returnee=returnee,
         kind=CaseEvent.Kind.TRANSITION,

@@ -101,6 +101,8 @@ ROLE_GRANTS: dict[Role, RoleGrant] = {
                 "operations.view_operation",
                 "operations.manage_operation",
                 "rehabilitation.change_plangoal",
+                "rehabilitation.change_reintegrationplan",
+                "returnees.open_sealed",
             }
         ),
     ),
@@ -141,6 +143,7 @@ ROLE_GRANTS: dict[Role, RoleGrant] = {
                 "operations.view_operation",
                 "operations.manage_operation",
                 "rehabilitation.override_capacity",
+                "returnees.open_sealed",
                 "reporting.view_aggregates",
                 "reporting.sign_off_report",
             }

@@ -16,6 +16,8 @@ class AuditKind(models.TextChoices):
     DOWNLOAD = "download", _("Download")
     TRANSITION = "transition", _("Status change")
     GRANT = "grant", _("Access grant")
+    SEAL = "seal", _("Record sealed")
+    BREAK_GLASS = "break_glass", _("Sealed record opened")
 
 
 class AppendOnlyError(Exception):

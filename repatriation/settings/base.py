@@ -196,7 +196,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "returnees.tasks.documents_sweep_orphans",
         "schedule": 24 * 60 * 60,
     },
+    "cases-seal-due": {
+        "task": "rehabilitation.tasks.cases_seal_due",
+        "schedule": 24 * 60 * 60,
+    },
 }
+# A closed case is sealed this many days after closing; opening a sealed record lasts this long.
+CASE_SEAL_AFTER_DAYS = env_int("CASE_SEAL_AFTER_DAYS", 365)
+SEALED_OPENING_MINUTES = env_int("SEALED_OPENING_MINUTES", 60)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {

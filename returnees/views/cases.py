@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rehabilitation.selectors import adaptation_status
+from rehabilitation.selectors import adaptation_status, case_sections
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
 from repatriation.audit.models import AuditKind
@@ -114,6 +114,7 @@ def case_context(request, returnee, **extra) -> dict:
         if hasattr(person, "verification")
         else None,
     }
+    context.update(case_sections(user=user, person=person))
     context.update(extra)
     return context
 

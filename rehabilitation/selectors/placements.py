@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from returnees.models import IntakeAssessment, Relationship, RelativeAtHome, Returnee
 
-from .models import Centre, Placement, PlanDomain, PlanGoal, Service
+from ..models import Centre, Placement, PlanDomain, PlanGoal, Service
+from .progress import assessments_due, caregiver_unavailable, sessions_today
 
 # What each domain of a plan needs a centre to offer.
 DOMAIN_SERVICES = {
@@ -189,11 +190,15 @@ class CentreView:
     occupied: int
     reviews_due: list[Returnee]
     adaptation_overdue: list[AdaptationStatus]
+    sessions_today: list
+    assessments_due: list
+    caregiver_unavailable: set[int]
 
 
 def my_centres(*, user, review_horizon_days: int = 7) -> list[CentreView]:
     """For centre staff: each of their centres with its residents, occupancy, plans due for
-    review within a week (or never reviewed) and adaptation checklists overdue."""
+    review within a week (or never reviewed), adaptation checklists overdue, today's
+    sessions and progress assessments due."""
     from repatriation import policy
 
     today = timezone.localdate()
@@ -220,6 +225,9 @@ def my_centres(*, user, review_horizon_days: int = 7) -> list[CentreView]:
                 occupied=Placement.objects.filter(centre=centre, ended_on__isnull=True).count(),
                 reviews_due=reviews_due,
                 adaptation_overdue=[s for s in adaptation_status(people=residents) if s.overdue],
+                sessions_today=sessions_today(user=user, centre=centre),
+                assessments_due=assessments_due(people=residents),
+                caregiver_unavailable=caregiver_unavailable(children_ids=[p.pk for p in residents]),
             )
         )
     return views
@@ -237,7 +245,7 @@ def _residents_of_my_centres(user):
 
 def class_choices(*, user) -> list[tuple[str, str]]:
     """The classes (institution and grade) of the residents of the user's centres."""
-    from .models import Enrolment
+    from ..models import Enrolment
 
     pairs = (
         Enrolment.objects.filter(
@@ -256,7 +264,7 @@ def class_choices(*, user) -> list[tuple[str, str]]:
 
 def class_roster(*, user, institution: str, grade: str, month: date):
     """Pupils of one class at the user's centres, with the month's attendance if recorded."""
-    from .models import Enrolment, MonthlyAttendance
+    from ..models import Enrolment, MonthlyAttendance
 
     enrolments = list(
         Enrolment.objects.filter(

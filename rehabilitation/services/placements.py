@@ -17,7 +17,7 @@ from repatriation.policy import Action
 from returnees.models import CaseStatus, Relationship, Returnee
 from returnees.workflow import StaleEdit, case_transition
 
-from .models import (
+from ..models import (
     Centre,
     Enrolment,
     MonthlyAttendance,

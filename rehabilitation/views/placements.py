@@ -12,8 +12,8 @@ from repatriation.policy import Action
 from returnees.views._common import apply_errors, back_to_case
 from returnees.workflow import StaleEdit, TransitionRefused
 
-from . import selectors, services
-from .forms import (
+from .. import selectors, services
+from ..forms import (
     ClassMonthForm,
     EnrolmentForm,
     GoalForm,
@@ -21,7 +21,7 @@ from .forms import (
     PlacementForm,
     ReviewForm,
 )
-from .models import PlanGoal, RehabilitationPlan
+from ..models import PlanGoal, RehabilitationPlan
 
 
 def _family_with_placements(user, returnee):

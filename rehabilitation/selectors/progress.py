@@ -1,0 +1,278 @@
+"""Reads for progress records, legal proceedings and reintegration. Each starts from what the
+policy lets the user see; each case-page section is a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Max, Prefetch, Q
+from django.utils import timezone
+
+from repatriation import policy
+from repatriation.accounts.roles import FieldGroup
+from returnees.models import Relationship, Returnee
+
+from ..models import (
+    Activity,
+    ActivityParticipation,
+    AssessmentInstrument,
+    CustodyPeriod,
+    DisengagementStage,
+    Enrolment,
+    LegalProceeding,
+    ProgressRating,
+    Session,
+)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def months_back(day: date, n: int) -> date:
+    """The first day of the month `n` months before `day`'s month."""
+    index = day.year * 12 + day.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def education_of(*, returnee: Returnee) -> list[Enrolment]:
+    """Enrolments with their last six months of attendance (newest first)."""
+    since = months_back(timezone.localdate(), 5)
+    from ..models import MonthlyAttendance
+
+    return list(
+        returnee.enrolments.prefetch_related(
+            Prefetch(
+                "attendance",
+                queryset=MonthlyAttendance.objects.filter(month__gte=since).order_by("-month"),
+                to_attr="recent_attendance",
+            )
+        )
+    )
+
+
+def activities_of(*, returnee: Returnee, months: int = 6) -> list[ActivityParticipation]:
+    since = months_back(timezone.localdate(), months - 1)
+    return list(
+        returnee.activity_participation.filter(month__gte=since)
+        .select_related("activity")
+        .order_by("-month", "activity__name")
+    )
+
+
+@dataclass
+class SessionRow:
+    session: Session
+    participants: list[Returnee]
+    notes_visible: bool
+
+
+def _session_rows(user, sessions) -> list[SessionRow]:
+    sessions = list(sessions.select_related("facilitator", "centre"))
+    visible = policy.returnees_visible_to(user, FieldGroup.PSYCHOSOCIAL)
+    through = Session.participants.through.objects.filter(
+        session__in=sessions, returnee__in=visible
+    ).select_related("returnee")
+    people: dict[int, list[Returnee]] = defaultdict(list)
+    for row in through:
+        people[row.session_id].append(row.returnee)
+    return [SessionRow(s, people[s.pk], policy.may_read_session_notes(user, s)) for s in sessions]
+
+
+def sessions_of(*, user, returnee: Returnee, limit: int = 20) -> list[SessionRow]:
+    """The person's sessions the user may see; notes only where the policy allows."""
+    sessions = (
+        policy.sessions_visible_to(user)
+        .filter(participants=returnee)
+        .order_by("-starts_at")[:limit]
+    )
+    return _session_rows(user, sessions)
+
+
+def session_get_for_user(*, user, pk) -> SessionRow:
+    from django.http import Http404
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    rows = _session_rows(user, policy.sessions_visible_to(user).filter(pk=pk))
+    if not rows:
+        raise Http404
+    return rows[0]
+
+
+def sessions_today(*, user, centre) -> list[SessionRow]:
+    today = timezone.localdate()
+    start = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    sessions = (
+        policy.sessions_visible_to(user)
+        .filter(centre=centre, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
+        .order_by("starts_at")
+    )
+    return _session_rows(user, sessions)
+
+
+@dataclass
+class AssessmentPoint:
+    """One assessment date on one instrument: each domain's mean over the raters, the raters,
+    and the combined stage of disengagement (the most worrying any rater gave)."""
+
+    instrument: AssessmentInstrument
+    assessed_on: date
+    means: dict[str, float]
+    ratings: list[ProgressRating] = field(default_factory=list)
+
+    @property
+    def stage(self) -> str:
+        order = list(DisengagementStage.values)
+        return min((r.disengagement for r in self.ratings), key=order.index)
+
+    @property
+    def stage_label(self) -> str:
+        return DisengagementStage(self.stage).label
+
+
+def trajectory(*, returnee: Returnee) -> list[AssessmentPoint]:
+    """Every assessment of the person, oldest first, one point per instrument and date."""
+    ratings = (
+        ProgressRating.objects.filter(returnee=returnee)
+        .select_related("instrument", "rater")
+        .order_by("assessed_on", "instrument_id", "id")
+    )
+    grouped: dict[tuple[int, date], list[ProgressRating]] = defaultdict(list)
+    for rating in ratings:
+        grouped[(rating.instrument_id, rating.assessed_on)].append(rating)
+    points = []
+    for (_instrument, day), rows in grouped.items():
+        instrument = rows[0].instrument
+        means = {
+            code: round(sum(r.scores.get(code, 0) for r in rows) / len(rows), 2)
+            for code in instrument.domain_codes()
+        }
+        points.append(AssessmentPoint(instrument, day, means, rows))
+    return points
+
+
+def assessments_due(*, people: list[Returnee]) -> list[tuple[Returnee, date | None]]:
+    """Residents with no rating on an active instrument within its interval: (person, last
+    assessment date or None). Two queries whatever the number of people."""
+    instruments = list(AssessmentInstrument.objects.filter(is_active=True))
+    if not instruments or not people:
+        return []
+    interval = min(i.interval_days for i in instruments)
+    last = dict(
+        ProgressRating.objects.filter(returnee__in=people, instrument__in=instruments)
+        .values("returnee_id")
+        .annotate(last=Max("assessed_on"))
+        .values_list("returnee_id", "last")
+    )
+    cutoff = timezone.localdate() - timedelta(days=interval)
+    return [(p, last.get(p.pk)) for p in people if last.get(p.pk) is None or last[p.pk] <= cutoff]
+
+
+def legal_of(*, returnee: Returnee) -> list[LegalProceeding]:
+    return list(
+        returnee.legal_proceedings.prefetch_related("custody_periods").select_related("created_by")
+    )
+
+
+def in_custody(*, people_ids, day: date | None = None) -> set[int]:
+    """Ids of those among `people_ids` who are in custody on `day`."""
+    day = day or timezone.localdate()
+    return set(
+        CustodyPeriod.objects.filter(proceeding__returnee_id__in=people_ids, started_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .values_list("proceeding__returnee_id", flat=True)
+    )
+
+
+def caregiver_unavailable(*, children_ids) -> set[int]:
+    """Children whose mother or father is in custody today. Says nothing of why: the legal
+    details stay with legal officers; the children's carers need only know the parent
+    cannot care for them."""
+    parents = defaultdict(set)
+    for child_id, parent_id in Relationship.objects.filter(
+        person_id__in=children_ids,
+        kind__in=[Relationship.Kind.MOTHER, Relationship.Kind.FATHER],
+    ).values_list("person_id", "relative_id"):
+        parents[parent_id].add(child_id)
+    if not parents:
+        return set()
+    held = in_custody(people_ids=list(parents))
+    return {child for parent in held for child in parents[parent]}
+
+
+def activity_sheet(*, user, activity: Activity, month: date):
+    """Residents of the activity's centre the user may record for, with the month's figure."""
+    from ..services.progress import residents_for_records
+
+    people = list(
+        residents_for_records(actor=user, centre=activity.centre)
+        .order_by("primary_name")
+        .distinct()[:500]
+    )
+    recorded = {
+        row.returnee_id: row
+        for row in ActivityParticipation.objects.filter(
+            activity=activity, month=month, returnee__in=people
+        )
+    }
+    return [(person, recorded.get(person.pk)) for person in people]
+
+
+def activities_for(*, user) -> list[Activity]:
+    """Activities at the user's centres, running now or recently."""
+    return list(
+        Activity.objects.filter(centre__in=policy.user_centres(user))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=months_back(timezone.localdate(), 3)))
+        .select_related("centre")
+        .order_by("centre__name", "name")
+    )
+
+
+def case_sections(*, user, person: Returnee) -> dict:
+    """What the case page shows of rehabilitation, cut by the policy: education, activities,
+    sessions and progress (psychosocial), legal (legal group: a count and a link; details on
+    their own audited page), reintegration, and whether a parent is in custody."""
+    from repatriation.policy import Action
+
+    from ..models import ReintegrationPlan, SealedRecordAccess
+
+    sees = {
+        "education": policy.can(user, Action.VIEW_EDUCATION, person),
+        "psychosocial": policy.can(user, Action.VIEW_PSYCHOSOCIAL, person),
+        "legal": policy.can(user, Action.VIEW_LEGAL, person),
+        "reintegration": policy.can(user, Action.VIEW_REINTEGRATION, person),
+    }
+    context: dict = {"rehab_sees": sees}
+    if sees["education"]:
+        context["enrolments"] = education_of(returnee=person)
+    if sees["psychosocial"]:
+        context["activity_rows"] = activities_of(returnee=person)
+        context["session_rows"] = sessions_of(user=user, returnee=person, limit=10)
+        points = trajectory(returnee=person)
+        context["latest_assessment"] = points[-1] if points else None
+        context["assessment_count"] = len(points)
+        context["can_rate"] = policy.can(user, Action.RECORD_PROGRESS, person) and (
+            getattr(user, "discipline", "")
+            in {"psychologist", "psychiatrist", "social_worker", "theologian"}
+        )
+    if sees["legal"]:
+        context["legal_count"] = person.legal_proceedings.count()
+    if sees["reintegration"]:
+        context["reintegration_plan"] = ReintegrationPlan.objects.filter(returnee=person).first()
+        context["last_visit"] = person.follow_up_visits.first()
+        context["can_edit_reintegration"] = policy.can(user, Action.EDIT_REINTEGRATION, person)
+    context["caregiver_unavailable"] = bool(caregiver_unavailable(children_ids=[person.pk]))
+    if person.sealed_at:
+        context["seal_opening"] = (
+            SealedRecordAccess.objects.filter(
+                returnee=person, user=user, expires_at__gt=timezone.now()
+            )
+            .order_by("-expires_at")
+            .first()
+        )
+    return context

@@ -1,0 +1,4 @@
+from .legal import *  # noqa: F403
+from .placements import *  # noqa: F403
+from .progress import *  # noqa: F403
+from .reintegration import *  # noqa: F403
