@@ -57,6 +57,7 @@ def returnee_index(request):
             "page": page,
             "query": query.urlencode(),
             "can_register": policy.can(request.user, Action.REGISTER),
+            "can_open_sealed": policy.can(request.user, Action.OPEN_SEALED),
             "sees_verification": sees_verification,
         },
     )

@@ -263,7 +263,7 @@ def instrument(db):
 
 
 def _scores(instrument, value):
-    return {code: value for code in instrument.domain_codes()}
+    return dict.fromkeys(instrument.domain_codes(), value)
 
 
 def test_several_raters_make_one_assessment_point(staff, world, instrument):
@@ -370,9 +370,7 @@ def test_roles_without_the_psychosocial_group_do_not_see_progress(client, users,
     assert 'id="sessions"' not in case.content.decode()
 
 
-def test_assessments_due_lists_residents_not_rated_within_the_interval(
-    staff, world, instrument
-):
+def test_assessments_due_lists_residents_not_rated_within_the_interval(staff, world, instrument):
     new = PlacementFactory(centre=staff["centre_a"], returnee=ReturneeFactory()).returnee
     services.progress_rating_record(
         actor=staff["psychologist"],

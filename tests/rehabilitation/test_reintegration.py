@@ -187,9 +187,11 @@ def test_breaking_the_glass_is_justified_audited_and_time_limited(
     assert "This record is sealed" in case.content.decode()
     assert AuditEvent.objects.get(kind=AuditKind.BREAK_GLASS).detail == reason
     # Still out of lists while open.
-    assert not policy.returnees_visible_to(users[Role.CASEWORKER]).filter(
-        pk=closed_long_ago.pk
-    ).exists()
+    assert (
+        not policy.returnees_visible_to(users[Role.CASEWORKER])
+        .filter(pk=closed_long_ago.pk)
+        .exists()
+    )
     # Another user has not opened it; when the time is up, neither has this one.
     client.force_login(users[Role.PROGRAMME_MANAGER])
     assert client.get(reverse("returnees:detail", args=[closed_long_ago.pk])).status_code == 404

@@ -195,3 +195,41 @@ def test_centre_scope_is_one_query_whatever_the_size(world, django_assert_num_qu
     policy.grants_for(staff)
     with django_assert_num_queries(1):
         list(policy.returnees_visible_to(staff))
+
+
+# Who may do what with each kind of rehabilitation record, on person_a (placed at centre A,
+# where the centre staff work and which the partner's agreement covers): every role.
+R = Role
+REHABILITATION_MATRIX = {
+    Action.VIEW_EDUCATION: {R.ADMINISTRATOR, R.CENTRE_STAFF, R.PROGRAMME_MANAGER, R.PARTNER_AGENCY},
+    Action.VIEW_PSYCHOSOCIAL: {R.CENTRE_STAFF},
+    Action.RECORD_PROGRESS: {R.CENTRE_STAFF},
+    Action.VIEW_LEGAL: {R.LEGAL_OFFICER, R.PROGRAMME_MANAGER},
+    Action.RECORD_LEGAL: {R.LEGAL_OFFICER},
+    Action.VIEW_REINTEGRATION: {
+        R.ADMINISTRATOR,
+        R.CASEWORKER,
+        R.VERIFICATION_OFFICER,
+        R.CENTRE_STAFF,
+        R.PROGRAMME_MANAGER,
+    },
+    Action.EDIT_REINTEGRATION: {R.CASEWORKER},
+    Action.EDIT_PLAN: {R.CASEWORKER, R.CENTRE_STAFF},
+}
+
+
+@pytest.mark.parametrize("action", list(REHABILITATION_MATRIX))
+@pytest.mark.parametrize("role", [*Role, "outsider"])
+def test_rehabilitation_records_by_role(world, role, action):
+    user = world["users"][role]
+    allowed = role in REHABILITATION_MATRIX[action]
+    assert policy.can(user, action, world["person_a"]) is allowed
+    # Nobody reaches a person outside their scope: centre staff and partners not person_b.
+    if role in (R.CENTRE_STAFF, R.PARTNER_AGENCY):
+        assert not policy.can(user, action, world["person_b"])
+
+
+@pytest.mark.parametrize("role", [*Role, "outsider"])
+def test_only_caseworkers_and_managers_may_open_sealed_records(world, role):
+    allowed = role in (R.CASEWORKER, R.PROGRAMME_MANAGER)
+    assert policy.can(world["users"][role], Action.OPEN_SEALED) is allowed
