@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -371,6 +372,18 @@ class DisengagementStage(models.TextChoices):
     ADHERES = "adheres", _("Adheres")
     AMBIVALENT = "ambivalent", _("Ambivalent")
     RENOUNCED = "renounced", _("Renounced")
+
+
+# The standard instrument's domain labels (migration 0007) live in the database; listed here
+# so that they are translated. Pages translate a domain's label when they show it.
+STANDARD_DOMAIN_LABELS = (
+    gettext_noop("Emotional wellbeing"),
+    gettext_noop("Social relations"),
+    gettext_noop("Family relations"),
+    gettext_noop("Learning and work"),
+    gettext_noop("Understanding of religion"),
+    gettext_noop("Trust in institutions"),
+)
 
 
 class AssessmentInstrument(models.Model):
