@@ -80,9 +80,7 @@ def test_my_centre_with_todays_sessions(client, staff, world, django_assert_max_
         for i in range(3):
             _session(staff, people[i * 2 : i * 2 + 2], hours_ago=0)
 
-    _constant(
-        client, reverse("rehabilitation:my_centre"), grow, django_assert_max_num_queries, 30
-    )
+    _constant(client, reverse("rehabilitation:my_centre"), grow, django_assert_max_num_queries, 30)
 
 
 def test_activity_sheet(client, staff, world, django_assert_max_num_queries):
