@@ -316,3 +316,15 @@ class SealedOpenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Your justification is kept in the audit trail with your name."),
     )
+
+
+class EnrolmentUpdateForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    grade = forms.CharField(label=_("Grade or group"), max_length=30, required=False)
+    ended_on = forms.DateField(label=_("Until"), required=False, widget=DateInput)
+    teacher_notes = forms.CharField(
+        label=_("Teacher's notes"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

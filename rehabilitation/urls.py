@@ -10,6 +10,11 @@ urlpatterns = [
     path("my-centre/", views.my_centre, name="my_centre"),
     path("my-centre/attendance/", views.class_attendance, name="attendance"),
     path("people/<int:pk>/enrol/", views.enrolment_create, name="enrol"),
+    path(
+        "people/<int:pk>/enrolments/<int:enrolment_pk>/",
+        views.enrolment_edit,
+        name="enrolment_edit",
+    ),
     path("my-centre/activities/", views.activity_list, name="activities"),
     path("my-centre/activities/<int:pk>/", views.activity_sheet, name="activity"),
     path(

@@ -356,3 +356,38 @@ def attendance_record_class(
         changes={"pupils": [None, len(rows)]},
     )
     return len(rows)
+
+
+ENROLMENT_FIELDS = ("grade", "ended_on", "teacher_notes")
+
+
+@transaction.atomic
+def enrolment_update(
+    *, actor, enrolment_id: int, version: int, values: dict, request=None
+) -> Enrolment:
+    """The teacher's notes, a change of grade, or the end of an enrolment; a stale version is
+    refused."""
+    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
+    if enrolment.version != version:
+        raise StaleEdit(enrolment)
+    unknown = set(values) - set(ENROLMENT_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be edited here.") for name in unknown})
+    ended = values.get("ended_on")
+    if ended is not None and ended < enrolment.started_on:
+        raise ValidationError({"ended_on": _("An enrolment cannot end before it began.")})
+    if ended is not None and ended > timezone.localdate():
+        raise ValidationError({"ended_on": _("The end date is in the future.")})
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    before = {name: getattr(enrolment, name) for name in values}
+    changes = audit_changes(before=before, after=values)
+    if not changes:
+        return enrolment
+    for name, value in values.items():
+        setattr(enrolment, name, value)
+    enrolment.version += 1
+    enrolment.save()
+    audit_record(
+        actor=actor, kind=AuditKind.UPDATE, record=enrolment, request=request, changes=changes
+    )
+    return enrolment

@@ -16,12 +16,13 @@ from .. import selectors, services
 from ..forms import (
     ClassMonthForm,
     EnrolmentForm,
+    EnrolmentUpdateForm,
     GoalForm,
     GoalUpdateForm,
     PlacementForm,
     ReviewForm,
 )
-from ..models import PlanGoal, RehabilitationPlan
+from ..models import Enrolment, PlanGoal, RehabilitationPlan
 
 
 def _family_with_placements(user, returnee):
@@ -192,7 +193,7 @@ def enrolment_create(request, pk):
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            return back_to_case(request, returnee, _("Enrolment recorded."), anchor="plan")
+            return back_to_case(request, returnee, _("Enrolment recorded."), anchor="education")
     return render(
         request,
         "returnees/small_form.html",
@@ -200,7 +201,55 @@ def enrolment_create(request, pk):
             "person": returnee,
             "form": form,
             "title": _("Enrol in school or a course"),
-            "anchor": "plan",
+            "anchor": "education",
+        },
+    )
+
+
+@login_required
+def enrolment_edit(request, pk, enrolment_pk):
+    """The teacher's notes, grade and end of one enrolment."""
+    returnee = policy.returnee_get_for_user(request.user, pk, Action.RECORD_PROGRESS)
+    enrolment = get_object_or_404(Enrolment, pk=enrolment_pk, returnee=returnee)
+    form = EnrolmentUpdateForm(
+        request.POST or None,
+        initial={
+            "version": enrolment.version,
+            "grade": enrolment.grade,
+            "ended_on": enrolment.ended_on,
+            "teacher_notes": enrolment.teacher_notes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.enrolment_update(
+                actor=request.user,
+                enrolment_id=enrolment.pk,
+                version=data["version"],
+                values={k: data[k] for k in services.ENROLMENT_FIELDS},
+                request=request,
+            )
+        except StaleEdit:
+            form.add_error(
+                None,
+                _(
+                    "Someone else changed this enrolment after you opened it; nothing was "
+                    "saved. Reload to see the current version."
+                ),
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            return back_to_case(request, returnee, _("Enrolment saved."), anchor="education")
+    return render(
+        request,
+        "returnees/small_form.html",
+        {
+            "person": returnee,
+            "form": form,
+            "title": f"{enrolment.get_level_display()} · {enrolment.institution}",
+            "anchor": "education",
         },
     )
 

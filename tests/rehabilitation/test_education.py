@@ -125,3 +125,34 @@ def test_enrolment_page_and_who_may_use_it(client, users, world):
     client.force_login(users[Role.CENTRE_STAFF])
     odd = client.get(reverse("rehabilitation:attendance"), {"klass": "x", "month": "2026-13"})
     assert odd.status_code == 200
+
+
+def test_teacher_writes_notes_and_ends_an_enrolment(client, users, klass):
+    from returnees.workflow import StaleEdit
+
+    enrolment = klass[0]
+    person = enrolment.returnee
+    client.force_login(users[Role.CENTRE_STAFF])
+    url = reverse("rehabilitation:enrolment_edit", args=[person.pk, enrolment.pk])
+    bad = client.post(url, {"version": "1", "grade": "3", "ended_on": "2026-08-01"})
+    assert "cannot end before it began" in bad.content.decode()
+    ok = client.post(
+        url, {"version": "1", "grade": "4", "teacher_notes": "Reads fluently in Kazakh now."}
+    )
+    assert ok.status_code == 302
+    enrolment.refresh_from_db()
+    assert (enrolment.grade, enrolment.version) == ("4", 2)
+    case = client.get(reverse("returnees:detail", args=[person.pk])).content.decode()
+    assert "Reads fluently in Kazakh now." in case
+    with pytest.raises(StaleEdit):
+        services.enrolment_update(
+            actor=users[Role.CENTRE_STAFF], enrolment_id=enrolment.pk, version=1, values={}
+        )
+    stale = client.post(url, {"version": "1", "grade": "5"})
+    assert "Someone else changed" in stale.content.decode()
+    # The pupil at the other centre is out of reach.
+    other = klass[2]
+    other_url = reverse("rehabilitation:enrolment_edit", args=[other.returnee.pk, other.pk])
+    assert client.get(other_url).status_code == 404
+    client.force_login(users[Role.CASEWORKER])
+    assert client.get(url).status_code == 404
