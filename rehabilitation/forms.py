@@ -45,6 +45,10 @@ class PlacementForm(forms.Form):
 
     def __init__(self, *args, family=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if not family:  # nobody to keep together: no empty "move with them"
+            del self.fields["family"]
+            del self.fields["family_split_reason"]
+            return
         self.fields["family"].choices = [
             (str(p.pk), f"{p.case_number} {p.primary_name}") for p in family
         ]

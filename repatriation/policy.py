@@ -90,6 +90,16 @@ _PERSON_ACTION_FIELD_GROUPS: dict[Action, FieldGroup] = {
     Action.VIEW_REINTEGRATION: FieldGroup.FAMILY,
     Action.EDIT_REINTEGRATION: FieldGroup.FAMILY,
 }
+# What may be done with a sealed record once opened: reading only.
+_READ_ACTIONS = {
+    Action.VIEW,
+    Action.DOWNLOAD_DOCUMENT,
+    Action.VIEW_MEDICAL,
+    Action.VIEW_EDUCATION,
+    Action.VIEW_PSYCHOSOCIAL,
+    Action.VIEW_LEGAL,
+    Action.VIEW_REINTEGRATION,
+}
 # Actions that concern no particular person.
 _GLOBAL_ACTIONS: dict[Action, str] = {
     Action.REGISTER: "returnees.add_returnee",
@@ -305,6 +315,8 @@ def can(user, action: Action, record: Returnee | None = None) -> bool:
         return False
     if record is None:
         return True
+    if record.sealed_at and action not in _READ_ACTIONS:
+        return False  # an opened sealed record is read, never changed
     if not returnees_visible_to(user, sealed="opened").filter(pk=record.pk).exists():
         return False
     return group is None or group in field_groups_for(user, record)
@@ -323,7 +335,7 @@ def returnee_get_for_user(user, pk, action: Action = Action.VIEW) -> Returnee:
     if not can(user, action):
         raise Http404
     returnee = returnees_visible_to(user, sealed="opened").filter(pk=pk).first()
-    if returnee is None:
+    if returnee is None or (returnee.sealed_at and action not in _READ_ACTIONS):
         raise Http404
     # Field groups can differ by person (partners): check the action on this very person.
     if action in _PERSON_ACTION_FIELD_GROUPS and not can(user, action, returnee):

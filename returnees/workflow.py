@@ -134,7 +134,10 @@ def transitions_available(returnee: Returnee, user) -> list[Transition]:
     return [
         t
         for t in TRANSITIONS.values()
-        if t.manual and returnee.status in t.sources and policy.can(user, t.action)
+        if t.manual
+        and returnee.status in t.sources
+        and policy.can(user, t.action)
+        and not returnee.sealed_at
     ]
 
 

@@ -24,7 +24,7 @@ class Chart:
     width: int
     height: int
     lines: tuple[Line, ...]
-    x_labels: tuple[tuple[float, str], ...]
+    x_labels: tuple[tuple[float, object, str], ...]  # (x, date, text-anchor)
     y_labels: tuple[tuple[float, int], ...]
     plot_left: int
     plot_right: int
@@ -62,8 +62,19 @@ def trajectory_chart(instrument, points) -> Chart:
         width=WIDTH,
         height=HEIGHT,
         lines=tuple(lines),
-        x_labels=tuple((x(i), p.assessed_on.isoformat()) for i, p in enumerate(points)),
+        x_labels=tuple(
+            (x(i), p.assessed_on, _anchor(i, len(points))) for i, p in enumerate(points)
+        ),
         y_labels=tuple((y(v), v) for v in range(low, high + 1)),
         plot_left=LEFT,
         plot_right=WIDTH - RIGHT,
     )
+
+
+def _anchor(i: int, n: int) -> str:
+    """The first and last dates lean inwards so that neither is cut at the chart's edge."""
+    if n > 1 and i == 0:
+        return "start"
+    if n > 1 and i == n - 1:
+        return "end"
+    return "middle"

@@ -58,7 +58,12 @@ def placement_suggestions(*, people: list[Returnee], limit: int = 5) -> list[Sug
         )
     ) - {None}
     needed = services_needed(people=people)
-    centres = Centre.objects.annotate(
+    # Where the person is now (the adaptation facility, or the centre being left) is no
+    # suggestion.
+    current = Placement.objects.filter(returnee=people[0], ended_on__isnull=True).values(
+        "centre_id"
+    )
+    centres = Centre.objects.exclude(pk__in=current).annotate(
         occupied=Count("placements", filter=Q(placements__ended_on__isnull=True))
     )
     ranked = []

@@ -45,7 +45,7 @@ def placement_change(request, pk):
     people = [returnee, *family]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = [returnee, *[p for p in family if str(p.pk) in data["family"]]]
+        chosen = [returnee, *[p for p in family if str(p.pk) in data.get("family", ())]]
         try:
             services.placement_transfer(
                 actor=request.user,
@@ -55,7 +55,7 @@ def placement_change(request, pk):
                 started_on=data["started_on"],
                 reason=data["reason"],
                 capacity_override_reason=data["capacity_override_reason"],
-                family_split_reason=data["family_split_reason"],
+                family_split_reason=data.get("family_split_reason", ""),
                 request=request,
             )
         except ValidationError as error:

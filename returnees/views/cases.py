@@ -79,8 +79,9 @@ def case_context(request, returnee, **extra) -> dict:
         if named
         else set()
     )
-    can_edit = policy.can(user, Action.EDIT)
-    sees_intake = can_edit or FieldGroup.PSYCHOSOCIAL in groups
+    may_edit = policy.can(user, Action.EDIT)
+    can_edit = may_edit and not person.sealed_at  # an opened sealed record is read-only
+    sees_intake = may_edit or FieldGroup.PSYCHOSOCIAL in groups
     context = {
         "person": person,
         "sees": {group.value: group in groups for group in FieldGroup},
@@ -91,8 +92,8 @@ def case_context(request, returnee, **extra) -> dict:
         "can_decide": policy.can(user, Action.DECIDE_VERIFICATION),
         "can_download": policy.can(user, Action.DOWNLOAD_DOCUMENT, person),
         "sees_intake": sees_intake,
-        "can_edit_plan": policy.can(user, Action.EDIT_PLAN),
-        "can_record_progress": policy.can(user, Action.RECORD_PROGRESS),
+        "can_edit_plan": policy.can(user, Action.EDIT_PLAN) and not person.sealed_at,
+        "can_record_progress": policy.can(user, Action.RECORD_PROGRESS) and not person.sealed_at,
         "can_place": person.status in ("adaptation", "placed")
         and policy.can(user, Action.CHANGE_STATUS),
         "transitions": [

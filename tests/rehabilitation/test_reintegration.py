@@ -233,3 +233,22 @@ def test_the_daily_task_seals_in_a_real_worker(worker, closed_long_ago):  # noqa
     closed_long_ago.refresh_from_db()
     assert closed_long_ago.sealed_at == sealed_at
     assert AuditEvent.objects.filter(kind=AuditKind.SEAL).count() == 1
+
+
+def test_an_opened_sealed_record_is_read_only(client, users, closed_long_ago):
+    services.cases_seal_due(after_days=365)
+    caseworker = users[Role.CASEWORKER]
+    services.sealed_record_open(
+        actor=caseworker,
+        case_number=closed_long_ago.case_number,
+        justification="Request of the guardianship authority, letter 17/2026",
+    )
+    client.force_login(caseworker)
+    case = client.get(reverse("returnees:detail", args=[closed_long_ago.pk]))
+    assert case.status_code == 200
+    assert 'data-testid="edit"' not in case.content.decode()
+    assert case.context["transitions"] == []
+    assert client.get(reverse("returnees:edit", args=[closed_long_ago.pk])).status_code == 404
+    closed_long_ago.refresh_from_db()
+    assert not policy.can(caseworker, policy.Action.EDIT, closed_long_ago)
+    assert policy.can(caseworker, policy.Action.VIEW, closed_long_ago)
