@@ -317,7 +317,14 @@ def can(user, action: Action, record: Returnee | None = None) -> bool:
         return True
     if record.sealed_at and action not in _READ_ACTIONS:
         return False  # an opened sealed record is read, never changed
-    if not returnees_visible_to(user, sealed="opened").filter(pk=record.pk).exists():
+    # Whether the person is in scope is asked once per request (the user object is the
+    # request's), however many sections of the page ask.
+    in_scope = user.__dict__.setdefault("_policy_in_scope", {})
+    if record.pk not in in_scope:
+        in_scope[record.pk] = (
+            returnees_visible_to(user, sealed="opened").filter(pk=record.pk).exists()
+        )
+    if not in_scope[record.pk]:
         return False
     return group is None or group in field_groups_for(user, record)
 
