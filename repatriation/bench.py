@@ -110,8 +110,11 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
     name_part = sample.primary_name.split()[0] if sample else "Айгерим"
     logins = {
         u.username: u
-        for u in User.objects.filter(username__in=["caseworker", "teacher", "partner", "auditor"])
+        for u in User.objects.filter(
+            username__in=["caseworker", "teacher", "psychologist", "legal", "partner", "auditor"]
+        )
     }
+    residents, activity, accused = _rehabilitation_targets(logins)
 
     def duplicate_check():
         """Registration of someone already registered: answered with candidates, not saved."""
@@ -148,6 +151,49 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
         ("duplicate check on registration", "caseworker", duplicate_check, "candidates"),
         ("caseworker dashboard", "caseworker", lambda: "/", "page"),
         ("centre staff: my people", "teacher", lambda: "/people/", "list"),
+        ("centre staff: my centre", "teacher", lambda: "/rehabilitation/my-centre/", "page"),
+        *(
+            [
+                (
+                    "psychologist: case page of a resident",
+                    "psychologist",
+                    lambda: f"/people/{rng.choice(residents)}/",
+                    "page",
+                ),
+                (
+                    "psychologist: progress trajectory",
+                    "psychologist",
+                    lambda: f"/rehabilitation/people/{rng.choice(residents)}/progress/",
+                    "page",
+                ),
+            ]
+            if residents
+            else []
+        ),
+        *(
+            [
+                (
+                    "teacher: activity month",
+                    "teacher",
+                    lambda: f"/rehabilitation/my-centre/activities/{activity}/",
+                    "page",
+                )
+            ]
+            if activity
+            else []
+        ),
+        *(
+            [
+                (
+                    "legal officer: proceedings",
+                    "legal",
+                    lambda: f"/rehabilitation/people/{rng.choice(accused)}/legal/",
+                    "page",
+                )
+            ]
+            if accused
+            else []
+        ),
         ("partner: people in agreement", "partner", lambda: "/people/", "list"),
         ("auditor: events, newest", "auditor", lambda: "/audit/", "list"),
         ("auditor: events by user", "auditor", lambda: "/audit/?username=user42", "list"),
@@ -212,7 +258,44 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
     return figures
 
 
-BIG_TABLES = ("returnees_returnee", "audit_auditevent", "rehabilitation_placement")
+def _rehabilitation_targets(logins) -> tuple[list[int], int | None, list[int]]:
+    """Residents of the psychologist's centres, an activity of the teacher's, and people
+    with legal proceedings: what the rehabilitation scenarios open."""
+    from rehabilitation.models import Activity, LegalProceeding, Placement
+    from repatriation import policy
+
+    residents, activity = [], None
+    if "psychologist" in logins:
+        residents = list(
+            Placement.objects.filter(
+                ended_on__isnull=True,
+                centre__in=policy.user_centres(logins["psychologist"]),
+                returnee__sealed_at__isnull=True,
+            ).values_list("returnee_id", flat=True)[:200]
+        )
+    if "teacher" in logins:
+        activity = (
+            Activity.objects.filter(centre__in=policy.user_centres(logins["teacher"]))
+            .values_list("pk", flat=True)
+            .first()
+        )
+    accused = list(
+        LegalProceeding.objects.filter(returnee__sealed_at__isnull=True).values_list(
+            "returnee_id", flat=True
+        )[:200]
+    )
+    return residents, activity, accused
+
+
+BIG_TABLES = (
+    "returnees_returnee",
+    "audit_auditevent",
+    "rehabilitation_placement",
+    "rehabilitation_session",
+    "rehabilitation_session_participants",
+    "rehabilitation_progressrating",
+    "rehabilitation_activityparticipation",
+)
 
 
 def explain_slowest(figures: list[Figure]) -> dict[str, str]:
