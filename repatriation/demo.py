@@ -15,11 +15,15 @@ from anyascii import anyascii
 from django.db import transaction
 from django.utils import timezone
 
-from rehabilitation.models import Centre, Placement, Service
+from rehabilitation.models import (
+    Centre,
+    Placement,
+    Service,
+)
 from repatriation import demo_names as names
 from repatriation.accounts.models import DataSharingAgreement, Organisation, User
 from repatriation.accounts.roles import Discipline, FieldGroup, Role
-from repatriation.accounts.services import agreement_grant, centre_staff_set, roles_sync
+from repatriation.accounts.services import agreement_grant, roles_sync
 from repatriation.medical.models import Condition, MedicalAssessment, Stage, Triage
 from repatriation.operations.models import Boarding, Location, ManifestEntry, Operation, TransitLeg
 from returnees import names as name_keys
@@ -54,6 +58,7 @@ DEMO_USERS: list[tuple[str, Role, str, str, str]] = [
     ("medic", Role.MEDICAL_OFFICER, "Gulnara", "Tleubayeva", ""),
     ("teacher", Role.CENTRE_STAFF, "Aizhan", "Kenzhebayeva", Discipline.TEACHER),
     ("psychologist", Role.CENTRE_STAFF, "Madina", "Yesenova", Discipline.PSYCHOLOGIST),
+    ("theologian", Role.CENTRE_STAFF, "Nurlan", "Zhaksylykov", Discipline.THEOLOGIAN),
     ("legal", Role.LEGAL_OFFICER, "Timur", "Kassymov", ""),
     ("manager", Role.PROGRAMME_MANAGER, "Asel", "Ospanova", ""),
     ("ministry", Role.MINISTRY_OFFICIAL, "Serik", "Zhumabayev", ""),
@@ -279,9 +284,9 @@ def demo_seed(*, returnees: int, seed: int) -> SeedResult:
     centres = _centres(orgs["operator"], returnees)
     users = _users(orgs)
     by_name = {u.username: u for u in users}
-    centre_staff_set(
-        actor=None, centre=centres[0], users=[by_name["teacher"], by_name["psychologist"]]
-    )
+    from repatriation.demo_rehabilitation import _centre_teams, _Rehabilitation
+
+    teams = _centre_teams(orgs["operator"], centres, by_name)
     operations = [
         Operation.objects.get_or_create(
             code=code,
@@ -313,9 +318,10 @@ def demo_seed(*, returnees: int, seed: int) -> SeedResult:
         result.skipped_people = True
         return result
     caseworkers = [by_name["caseworker"], by_name["caseworker2"]]
-    result.created_people = _people(
-        random.Random(seed), returnees, centres, operations, caseworkers
-    )
+    people = _people(random.Random(seed), returnees, centres, operations, caseworkers)
+    result.created_people = len(people)
+    # A generator of its own, so that the people stay the same whatever is added here.
+    _Rehabilitation(random.Random(f"{seed}-rehabilitation"), people, centres, teams, by_name).run()
     return result
 
 
@@ -325,7 +331,7 @@ def _people(
     centres: list[Centre],
     operations: list[Operation],
     caseworkers: list[User],
-) -> int:
+) -> list[Returnee]:
     gen = _Generator(rng)
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
@@ -451,7 +457,7 @@ def _people(
         CaseNumberCounter.objects.update_or_create(
             prefix="KZ", year=year, defaults={"last_value": last}
         )
-    return len(people)
+    return people
 
 
 def _operation_for(rng: random.Random, status: str, count: int) -> int:

@@ -152,3 +152,25 @@ def feminine(surname: str) -> str:
 def kazakh_patronymic(father: str, female: bool) -> str:
     """Kazakh-style patronymic used as a family name: Нурлан → Нурланқызы / Нурланұлы."""
     return father + ("қызы" if female else "ұлы")
+
+
+# Towns and cities of each region (the regions of CENTRES), where families go home to.
+COMMUNITIES = {
+    "Almaty": ["Almaty", "Kaskelen", "Talgar", "Esik"],
+    "Astana": ["Astana"],
+    "Shymkent": ["Shymkent"],
+    "Aktobe": ["Aktobe", "Kandyagash", "Khromtau"],
+    "Atyrau": ["Atyrau", "Kulsary"],
+    "Karaganda": ["Karaganda", "Temirtau", "Balkhash", "Saran"],
+    "Kostanay": ["Kostanay", "Rudny", "Lisakovsk"],
+    "Pavlodar": ["Pavlodar", "Ekibastuz", "Aksu"],
+    "Abai": ["Semey", "Kurchatov", "Ayagoz"],
+    "Zhambyl": ["Taraz", "Shu", "Karatau"],
+    "Turkistan": ["Turkistan", "Kentau", "Saryagash", "Zhetisay"],
+    "Kyzylorda": ["Kyzylorda", "Aralsk", "Kazaly"],
+    "West Kazakhstan": ["Oral", "Aksai"],
+    "East Kazakhstan": ["Oskemen", "Ridder", "Altai"],
+    "North Kazakhstan": ["Petropavl", "Bulaevo"],
+    "Mangystau": ["Aktau", "Zhanaozen"],
+    "Akmola": ["Kokshetau", "Stepnogorsk", "Shchuchinsk"],
+}

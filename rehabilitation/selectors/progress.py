@@ -156,9 +156,17 @@ def trajectory(*, returnee: Returnee) -> list[AssessmentPoint]:
     return points
 
 
+# Progress (and disengagement) is rated from adolescence; younger children are followed
+# through their plan, school and sessions instead.
+RATED_FROM_AGE = 12
+
+
 def assessments_due(*, people: list[Returnee]) -> list[tuple[Returnee, date | None]]:
-    """Residents with no rating on an active instrument within its interval: (person, last
-    assessment date or None). Two queries whatever the number of people."""
+    """Residents aged 12 or more with no rating on an active instrument within its interval:
+    (person, last assessment date or None). Two queries whatever the number of people."""
+    today = timezone.localdate()
+    born_by = today.replace(year=today.year - RATED_FROM_AGE, day=min(today.day, 28))
+    people = [p for p in people if p.date_of_birth <= born_by]
     instruments = list(AssessmentInstrument.objects.filter(is_active=True))
     if not instruments or not people:
         return []

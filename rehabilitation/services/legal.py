@@ -126,6 +126,8 @@ def custody_period_add(
         errors["started_on"] = _("The start date is in the future.")
     if ended_on is not None and ended_on < started_on:
         errors["ended_on"] = _("Custody cannot end before it began.")
+    if started_on < proceeding.opened_on:
+        errors["started_on"] = _("Custody cannot begin before the proceeding opened.")
     if errors:
         raise ValidationError(errors)
     overlapping = CustodyPeriod.objects.filter(

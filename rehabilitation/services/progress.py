@@ -115,6 +115,16 @@ def activity_participation_record(
     return row
 
 
+# Who leads each kind of session.
+SESSION_DISCIPLINES = {
+    Session.Kind.PSYCHOLOGICAL: Discipline.PSYCHOLOGIST,
+    Session.Kind.PSYCHIATRIC: Discipline.PSYCHIATRIST,
+    Session.Kind.THEOLOGICAL: Discipline.THEOLOGIAN,
+    Session.Kind.SOCIAL_WORK: Discipline.SOCIAL_WORKER,
+    Session.Kind.LEGAL_AID: Discipline.LAWYER,
+}
+
+
 def _check_session(
     *,
     actor,
@@ -129,6 +139,12 @@ def _check_session(
     errors: dict[str, str] = {}
     if kind not in Session.Kind.values:
         errors["kind"] = _("Choose the kind of session.")
+    elif actor.discipline != SESSION_DISCIPLINES[kind]:
+        # The facilitator reads the notes: a teacher cannot lead a psychiatric session.
+        errors["kind"] = _("Only a %(discipline)s leads a %(kind)s session.") % {
+            "discipline": Discipline(SESSION_DISCIPLINES[kind]).label.lower(),
+            "kind": Session.Kind(kind).label.lower(),
+        }
     if format not in Session.Format.values:
         errors["format"] = _("Choose individual or group.")
     if status not in Session.Status.values:

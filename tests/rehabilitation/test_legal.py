@@ -178,3 +178,15 @@ def test_custody_end_is_checked(users, proceeding):
         services.custody_period_end(actor=officer, period_id=period.pk, ended_on=date(2099, 3, 1))
     period.refresh_from_db()
     assert period.ended_on is None
+
+
+def test_custody_cannot_begin_before_the_proceeding(users, proceeding):
+    with pytest.raises(ValidationError) as refused:
+        services.custody_period_add(
+            actor=users[Role.LEGAL_OFFICER],
+            proceeding=proceeding,
+            kind="pre_trial",
+            started_on=date(2026, 2, 1),
+        )
+    assert "started_on" in refused.value.message_dict
+    assert not CustodyPeriod.objects.exists()

@@ -382,3 +382,24 @@ def test_assessments_due_lists_residents_not_rated_within_the_interval(staff, wo
     )
     due = selectors.assessments_due(people=[world["person_a"], new])
     assert due == [(new, None)]
+
+
+def test_only_the_kinds_discipline_leads_a_session(staff, world):
+    with pytest.raises(ValidationError) as refused:
+        services.session_record(
+            actor=staff["teacher"],
+            centre=staff["centre_a"],
+            participants=[world["person_a"]],
+            **_held(kind=Session.Kind.PSYCHIATRIC),
+        )
+    assert "psychiatrist" in refused.value.message_dict["kind"][0]
+    assert not Session.objects.exists()
+
+
+def test_young_children_are_not_listed_as_due_for_rating(staff, world):
+    toddler = PlacementFactory(
+        centre=staff["centre_a"],
+        returnee=ReturneeFactory(date_of_birth=timezone.localdate() - timedelta(days=3 * 365)),
+    ).returnee
+    due = selectors.assessments_due(people=[world["person_a"], toddler])
+    assert due == [(world["person_a"], None)]
