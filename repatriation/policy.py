@@ -191,7 +191,8 @@ def grants_for(user) -> Grants:
                 )
                 groups.update(agreement_groups[pk])
         grants = Grants(perms, roles, scope, frozenset(groups), agreement_groups)
-    user._policy_grants = grants
+    if user is not None:
+        user._policy_grants = grants
     return grants
 
 
@@ -209,6 +210,30 @@ def field_groups_for(user, returnee: Returnee | None = None) -> frozenset[FieldG
         return grants.field_groups
     covering = _agreements_covering(grants.agreement_ids, returnee)
     return frozenset().union(*(grants.agreement_groups[pk] for pk in covering))
+
+
+def field_groups_for_many(user, people) -> dict[int, frozenset[FieldGroup]]:
+    """`field_groups_for` of each of `people`, in two queries whatever their number."""
+    grants = grants_for(user)
+    ids = [p.pk for p in people]
+    if grants.scope != Scope.AGREEMENT:
+        return dict.fromkeys(ids, grants.field_groups)
+    covering: dict[int, set[int]] = {pk: set() for pk in ids}
+    for person_id, agreement_id in DataSharingAgreement.centres.through.objects.filter(
+        datasharingagreement_id__in=grants.agreement_ids,
+        centre__placements__returnee_id__in=ids,
+        centre__placements__ended_on__isnull=True,
+    ).values_list("centre__placements__returnee_id", "datasharingagreement_id"):
+        covering[person_id].add(agreement_id)
+    for person_id, agreement_id in DataSharingAgreement.operations.through.objects.filter(
+        datasharingagreement_id__in=grants.agreement_ids,
+        operation__manifest__returnee_id__in=ids,
+    ).values_list("operation__manifest__returnee_id", "datasharingagreement_id"):
+        covering[person_id].add(agreement_id)
+    return {
+        pk: frozenset().union(*(grants.agreement_groups[a] for a in agreements))
+        for pk, agreements in covering.items()
+    }
 
 
 def _agreements_covering(agreement_ids: frozenset[int], returnee: Returnee) -> set[int]:
@@ -382,3 +407,18 @@ def sessions_visible_to(user):
     if grants_for(user).scope == Scope.CENTRE:
         sessions = sessions.filter(centre__in=user_centres(user))
     return sessions
+
+
+def centres_visible_to(user) -> QuerySet[Centre]:
+    """Centres the user may see listed: all for roles that see everyone, their own for centre
+    staff, the agreement's for partners."""
+    grants = grants_for(user)
+    if "returnees.view_returnee" not in grants.permissions:
+        return Centre.objects.none()
+    if grants.scope == Scope.ALL:
+        return Centre.objects.all()
+    if grants.scope == Scope.CENTRE:
+        return user_centres(user)
+    if grants.scope == Scope.AGREEMENT:
+        return Centre.objects.filter(agreements__in=grants.agreement_ids).distinct()
+    return Centre.objects.none()

@@ -14,5 +14,6 @@ urlpatterns = [
     path("operations/", include("repatriation.operations.urls")),
     path("medical/", include("repatriation.medical.urls")),
     path("rehabilitation/", include("rehabilitation.urls")),
+    path("api/", include("repatriation.api.urls")),
     path("admin/", admin.site.urls),
 ]

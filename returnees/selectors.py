@@ -450,3 +450,9 @@ def children_without_guardian(*, user, limit: int = 10) -> list[Returnee]:
         .exclude(Exists(current))
         .order_by("pk")[:limit]
     )
+
+
+def returnee_search(*, people: QuerySet[Returnee], text: str, size: int = 100) -> list[Returnee]:
+    """The best matches among `people` for a case number, a name in any script or a date of
+    birth: the same search as the case list, for the API."""
+    return _search_page(people, text, size).people

@@ -120,3 +120,47 @@ class AgreementUserGrant(UserObjectPermissionBase):
 
 class AgreementGroupGrant(GroupObjectPermissionBase):
     content_object = models.ForeignKey(DataSharingAgreement, on_delete=models.CASCADE)
+
+
+class ApiClient(models.Model):
+    """A partner's or a ministry system's key to the REST API.
+
+    The token is shown once at creation and stored only as a SHA-256 hash; its first
+    characters (the prefix) find the row. Calls act as the client's own service account,
+    whose role and agreement grants the policy reads like any user's.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="api_clients"
+    )
+    agreement = models.ForeignKey(
+        DataSharingAgreement,
+        on_delete=models.PROTECT,
+        related_name="api_clients",
+        verbose_name=_("data-sharing agreement"),
+    )
+    account = models.OneToOneField(
+        User, on_delete=models.PROTECT, related_name="api_client", editable=False
+    )
+    token_prefix = models.CharField(max_length=12, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.name}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,8 +1,13 @@
 """Writes for accounts: roles, users, staff rosters and agreement grants. Each is audited."""
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -10,7 +15,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from repatriation.audit.models import AuditKind
 from repatriation.audit.services import audit_record
 
-from .models import DataSharingAgreement, Organisation, User
+from .models import ApiClient, DataSharingAgreement, Organisation, User
 from .roles import FIELD_GROUP_PERMISSIONS, SCOPE_PERMISSIONS, Role, role_permission_names
 
 
@@ -123,3 +128,80 @@ def sessions_clear_expired() -> int:
     """Remove server-side sessions past their expiry; returns how many went."""
     deleted, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
     return deleted
+
+
+API_TOKEN_PREFIX = "rpk"  # noqa: S105 - marks a token, is not one
+
+
+def api_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_client_create(
+    *,
+    actor,
+    organisation: Organisation,
+    agreement: DataSharingAgreement,
+    name: str,
+    days: int = 365,
+) -> tuple[ApiClient, str]:
+    """A new API client and its token, which is returned once and stored only hashed.
+
+    The client acts as a service account of the partner-agency role granted the agreement,
+    so the policy scopes it exactly as it scopes the partner's staff."""
+    if agreement.organisation_id != organisation.pk:
+        raise ValidationError({"agreement": "The agreement belongs to another organisation."})
+    if not 1 <= days <= 3 * 365:
+        raise ValidationError({"days": "A token lives from 1 day to 3 years."})
+    prefix = secrets.token_hex(4)
+    token = f"{API_TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    account = User(
+        username=f"api-{prefix}",
+        organisation=organisation,
+        first_name=name[:150],
+        last_name="(API)",
+    )
+    account.set_unusable_password()  # signs in only with the token, never on the pages
+    account.save()
+    account.groups.set(Group.objects.filter(name=Role.PARTNER_AGENCY.value))
+    assign_perm("accounts.use_agreement", account, agreement)
+    client = ApiClient.objects.create(
+        name=name,
+        organisation=organisation,
+        agreement=agreement,
+        account=account,
+        token_prefix=prefix,
+        token_hash=api_token_hash(token),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    audit_record(
+        actor=actor,
+        kind=AuditKind.CREATE,
+        record=client,
+        username="system",
+        changes={
+            "agreement": [None, agreement.pk],
+            "expires_at": [None, client.expires_at.isoformat()],
+        },
+    )
+    return client, token
+
+
+@transaction.atomic
+def api_client_revoke(*, actor, client: ApiClient) -> ApiClient:
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if client.revoked_at is None:
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at"])
+        client.account.is_active = False
+        client.account.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            kind=AuditKind.UPDATE,
+            record=client,
+            username="system",
+            changes={"revoked_at": [None, client.revoked_at.isoformat()]},
+        )
+    return client

@@ -18,6 +18,7 @@ class AuditKind(models.TextChoices):
     GRANT = "grant", _("Access grant")
     SEAL = "seal", _("Record sealed")
     BREAK_GLASS = "break_glass", _("Sealed record opened")
+    API_CALL = "api_call", _("API call")
 
 
 class AppendOnlyError(Exception):

@@ -233,3 +233,11 @@ def test_rehabilitation_records_by_role(world, role, action):
 def test_only_caseworkers_and_managers_may_open_sealed_records(world, role):
     allowed = role in (R.CASEWORKER, R.PROGRAMME_MANAGER)
     assert policy.can(world["users"][role], Action.OPEN_SEALED) is allowed
+
+
+@pytest.mark.parametrize("role", [*Role, "outsider"])
+def test_field_groups_of_many_people_agree_with_one_by_one(world, role):
+    user = world["users"][role]
+    people = [world[name] for name in sorted(ALL_PEOPLE)]
+    many = policy.field_groups_for_many(user, people)
+    assert many == {p.pk: policy.field_groups_for(user, p) for p in people}

@@ -1,0 +1,62 @@
+"""What every API view shares: every call is logged in the audit trail (client, endpoint,
+records touched, status), lists are cursor-paginated, `?updated_since=` filters."""
+
+from __future__ import annotations
+
+from django.utils.dateparse import parse_datetime
+from rest_framework import exceptions, viewsets
+from rest_framework.pagination import CursorPagination
+
+from repatriation.accounts.models import ApiClient
+from repatriation.audit.models import AuditKind
+from repatriation.audit.services import audit_record
+
+
+class IdCursorPagination(CursorPagination):
+    """Keyset pages in id order: the same cost at any depth, stable while rows are added."""
+
+    ordering = "id"
+    page_size = 100
+    max_page_size = 500
+    page_size_query_param = "page_size"
+
+
+class AuditedViewSet(viewsets.ReadOnlyModelViewSet):
+    """Logs each call once, after it is answered, with the ids of the records it returned."""
+
+    pagination_class = IdCursorPagination
+    touched: list[int] = []
+
+    def initial(self, request, *args, **kwargs):
+        self.touched = []
+        super().initial(request, *args, **kwargs)
+
+    def updated_since(self, queryset):
+        value = self.request.query_params.get("updated_since")
+        if value is None:
+            return queryset
+        moment = parse_datetime(value)
+        if moment is None or moment.tzinfo is None:
+            raise exceptions.ValidationError(
+                {"updated_since": ["Give a date and time with its offset, e.g. 2026-11-01T00:00Z."]}
+            )
+        return queryset.filter(updated_at__gte=moment)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        client = request.auth if isinstance(request.auth, ApiClient) else None
+        user = getattr(request, "user", None)
+        if user is not None and getattr(user, "is_authenticated", False):
+            audit_record(
+                actor=user,
+                kind=AuditKind.API_CALL,
+                record_type=self.queryset.model._meta.label_lower
+                if getattr(self, "queryset", None) is not None
+                else "",
+                record_id=str(self.touched[0]) if len(self.touched) == 1 else "",
+                changes={"records": [None, self.touched[:500]]} if len(self.touched) > 1 else {},
+                detail=f"{request.method} {request.path} {response.status_code}"
+                + (f" client={client.pk}" if client else ""),
+                request=request,
+            )
+        return response
