@@ -113,7 +113,7 @@ class ClassMonthForm(forms.Form):
     klass = forms.ChoiceField(label=_("Class"), choices=())
     month = forms.RegexField(
         label=_("Month"),
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        regex=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$",
         widget=forms.TextInput(attrs={"type": "month"}),
         error_messages={"invalid": _("Choose a month (YYYY-MM).")},
     )
@@ -124,7 +124,7 @@ class ClassMonthForm(forms.Form):
 
 
 MONTH_FIELD = {
-    "regex": r"^\d{4}-(0[1-9]|1[0-2])$",
+    "regex": r"^(19|20)\d{2}-(0[1-9]|1[0-2])$",
     "widget": forms.TextInput(attrs={"type": "month"}),
     "error_messages": {"invalid": _("Choose a month (YYYY-MM).")},
 }

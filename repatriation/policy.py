@@ -72,7 +72,9 @@ _PERSON_ACTIONS: dict[Action, str] = {
     Action.EDIT_PLAN: "rehabilitation.change_plangoal",
     Action.VIEW_EDUCATION: "returnees.view_returnee",
     Action.VIEW_PSYCHOSOCIAL: "returnees.view_returnee",
-    Action.VIEW_LEGAL: "returnees.view_returnee",
+    # Legal proceedings: legal officers and programme managers only, whatever a data-sharing
+    # agreement lists.
+    Action.VIEW_LEGAL: "rehabilitation.view_legalproceeding",
     Action.VIEW_REINTEGRATION: "returnees.view_returnee",
     Action.EDIT_REINTEGRATION: "rehabilitation.change_reintegrationplan",
 }
@@ -275,7 +277,7 @@ def _seal_filter(user, sealed: str) -> Q:
     if sealed == "all":
         return Q()
     unsealed = Q(sealed_at__isnull=True)
-    if sealed == "opened":
+    if sealed == "opened" and "returnees.open_sealed" in grants_for(user).permissions:
         from rehabilitation.models import SealedRecordAccess
 
         opened = SealedRecordAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
@@ -375,8 +377,13 @@ def returnee_get_for_user(user, pk, action: Action = Action.VIEW) -> Returnee:
     return returnee
 
 
-# Psychological and psychiatric notes are confidential to the discipline that wrote them.
-CONFIDENTIAL_SESSION_KINDS = {"psychological": "psychologist", "psychiatric": "psychiatrist"}
+# Psychological and psychiatric notes are confidential to the discipline that wrote them, and
+# legal-aid notes to lawyers (they hold what a client tells counsel).
+CONFIDENTIAL_SESSION_KINDS = {
+    "psychological": "psychologist",
+    "psychiatric": "psychiatrist",
+    "legal_aid": "lawyer",
+}
 
 
 def may_read_session_notes(user, session) -> bool:
@@ -387,7 +394,15 @@ def may_read_session_notes(user, session) -> bool:
     if session.facilitator_id == user.pk:
         return True
     needed = CONFIDENTIAL_SESSION_KINDS.get(session.kind)
-    return needed is None or getattr(user, "discipline", "") == needed
+    if needed is None:
+        return True
+    # Only staff of that discipline on the session's centre's roster: a discipline set on
+    # anyone else's account opens nothing.
+    return (
+        getattr(user, "discipline", "") == needed
+        and grants_for(user).scope == Scope.CENTRE
+        and user_centres(user).filter(pk=session.centre_id).exists()
+    )
 
 
 def sessions_visible_to(user):
@@ -404,8 +419,11 @@ def sessions_visible_to(user):
             )
         )
     )
-    if grants_for(user).scope == Scope.CENTRE:
+    grants = grants_for(user)
+    if grants.scope == Scope.CENTRE:
         sessions = sessions.filter(centre__in=user_centres(user))
+    elif grants.scope == Scope.AGREEMENT:
+        sessions = sessions.filter(centre__agreements__in=grants.agreement_ids).distinct()
     return sessions
 
 

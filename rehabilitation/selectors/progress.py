@@ -217,10 +217,11 @@ def activity_sheet(*, user, activity: Activity, month: date):
     """Residents of the activity's centre the user may record for, with the month's figure."""
     from ..services.progress import residents_for_records
 
+    # One active placement per person (a constraint), so the join repeats nobody.
     people = list(
         residents_for_records(actor=user, centre=activity.centre)
-        .order_by("primary_name")
-        .distinct()[:500]
+        .only("id", "case_number", "primary_name")
+        .order_by("primary_name")[:500]
     )
     recorded = {
         row.returnee_id: row
@@ -274,7 +275,14 @@ def case_sections(*, user, person: Returnee) -> dict:
         context["reintegration_plan"] = ReintegrationPlan.objects.filter(returnee=person).first()
         context["last_visit"] = person.follow_up_visits.first()
         context["can_edit_reintegration"] = policy.can(user, Action.EDIT_REINTEGRATION, person)
-    context["caregiver_unavailable"] = bool(caregiver_unavailable(children_ids=[person.pk]))
+    # Only for those who look after the child (family or psychosocial groups), and only for
+    # children: others learn nothing of a parent's custody.
+    groups = policy.field_groups_for(user, person)
+    context["caregiver_unavailable"] = (
+        bool(groups & {FieldGroup.FAMILY, FieldGroup.PSYCHOSOCIAL})
+        and (timezone.localdate() - person.date_of_birth).days < 18 * 365.25
+        and bool(caregiver_unavailable(children_ids=[person.pk]))
+    )
     if person.sealed_at:
         context["seal_opening"] = (
             SealedRecordAccess.objects.filter(

@@ -5,4 +5,3 @@ from .legal import *  # noqa: F403
 from .placements import *  # noqa: F403
 from .progress import *  # noqa: F403
 from .reintegration import *  # noqa: F403
-from .reintegration import SealedRecordNotFound  # noqa: F401

@@ -99,6 +99,8 @@ def legal_proceeding_update(
     changes = audit_changes(before=current, after=merged)
     if not changes:
         return proceeding
+    # The audit trail names what changed; the legal details stay with legal officers.
+    changes = {k: v if k == "status" else ["***", "***"] for k, v in changes.items()}
     for name, value in merged.items():
         setattr(proceeding, name, value)
     proceeding.version += 1
@@ -130,6 +132,8 @@ def custody_period_add(
         errors["started_on"] = _("Custody cannot begin before the proceeding opened.")
     if errors:
         raise ValidationError(errors)
+    # One person's custody additions queue here, so two cannot both pass the overlap check.
+    Returnee.objects.select_for_update().get(pk=proceeding.returnee_id)
     overlapping = CustodyPeriod.objects.filter(
         proceeding__returnee_id=proceeding.returnee_id, started_on__lte=ended_on or date.max
     ).exclude(ended_on__lt=started_on)

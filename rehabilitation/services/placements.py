@@ -383,6 +383,8 @@ def enrolment_update(
     changes = audit_changes(before=before, after=values)
     if not changes:
         return enrolment
+    if "teacher_notes" in changes:
+        changes["teacher_notes"] = ["***", "***"]
     for name, value in values.items():
         setattr(enrolment, name, value)
     enrolment.version += 1

@@ -62,9 +62,15 @@ def activity_add(
         errors["name"] = _("This centre already has an activity with this name.")
     if errors:
         raise ValidationError(errors)
-    activity = Activity.objects.create(
-        centre=centre, kind=kind, name=name.strip(), started_on=started_on
-    )
+    try:
+        with transaction.atomic():
+            activity = Activity.objects.create(
+                centre=centre, kind=kind, name=name.strip(), started_on=started_on
+            )
+    except IntegrityError:  # the same name added at the same moment
+        raise ValidationError(
+            {"name": _("This centre already has an activity with this name.")}
+        ) from None
     audit_record(
         actor=actor,
         kind=AuditKind.CREATE,
@@ -77,9 +83,17 @@ def activity_add(
 
 @transaction.atomic
 def activity_participation_record(
-    *, actor, activity: Activity, returnee: Returnee, month: date, times: int, request=None
+    *,
+    actor,
+    activity: Activity,
+    returnee: Returnee,
+    month: date,
+    times: int,
+    shown: int | None = None,
+    request=None,
 ) -> ActivityParticipation:
-    """How often one resident took part in one month; recorded again, the figure is replaced."""
+    """How often one resident took part in one month. `shown` is the figure the sheet showed
+    (None for blank): if someone has recorded another since, the save is refused, not lost."""
     _require_own_centre(actor, activity.centre)
     if month.day != 1 or month > timezone.localdate():
         raise ValidationError({"month": _("Choose a month that has begun.")})
@@ -93,7 +107,18 @@ def activity_participation_record(
         .exists()
     ):
         raise ValidationError(_("This person is not a resident of the activity's centre."))
-    row, created = ActivityParticipation.objects.select_for_update().get_or_create(
+    Returnee.objects.select_for_update().get(pk=returnee.pk)  # one save per person at a time
+    current = ActivityParticipation.objects.filter(
+        activity=activity, returnee=returnee, month=month
+    ).first()
+    if (current.times if current else None) != shown:
+        raise ValidationError(
+            {
+                "times": _("Someone else has recorded %(n)s since you opened the sheet.")
+                % {"n": current.times if current else "—"}
+            }
+        )
+    row, created = ActivityParticipation.objects.get_or_create(
         activity=activity,
         returnee=returnee,
         month=month,
@@ -152,7 +177,9 @@ def _check_session(
     if not 5 <= duration_minutes <= 480:
         errors["duration_minutes"] = _("A session lasts from 5 minutes to 8 hours.")
     now = timezone.now()
-    if status == Session.Status.HELD and starts_at > now:
+    if not now - timedelta(days=5 * 365) <= starts_at <= now + timedelta(days=366):
+        errors["starts_at"] = _("A session starts within five years back and a year ahead.")
+    elif status == Session.Status.HELD and starts_at > now:
         errors["starts_at"] = _("A session that was held cannot start in the future.")
     if status == Session.Status.PLANNED and starts_at < now - timedelta(days=1):
         errors["starts_at"] = _("A planned session cannot be in the past; record it as held.")

@@ -56,6 +56,8 @@ def reintegration_plan_save(
     if errors:
         raise ValidationError(errors)
     values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    # Lock the person: two first saves of a plan queue here instead of colliding.
+    Returnee.objects.select_for_update().get(pk=returnee.pk)
     plan = ReintegrationPlan.objects.select_for_update().filter(returnee=returnee).first()
     if plan is None:
         if version is not None:
@@ -144,7 +146,8 @@ def cases_seal_due(*, today: date | None = None, after_days: int | None = None) 
         .values_list("pk", flat=True)[:5000]
     )
     now = timezone.now()
-    Returnee.objects.filter(pk__in=due).update(sealed_at=now)
+    # updated_at moves too: partners synchronising with updated_since learn of the change.
+    Returnee.objects.filter(pk__in=due).update(sealed_at=now, updated_at=now)
     for pk in due:
         audit_record(
             actor=None,
@@ -157,29 +160,36 @@ def cases_seal_due(*, today: date | None = None, after_days: int | None = None) 
     return len(due)
 
 
-class SealedRecordNotFound(Exception):
-    """No sealed record with that case number within the user's reach (or no right to open)."""
-
-
 @transaction.atomic
-def sealed_record_open(*, actor, case_number: str, justification: str, request=None) -> Returnee:
+def sealed_record_open(
+    *, actor, case_number: str, justification: str, request=None
+) -> Returnee | None:
     """Break the glass: a justified, audited, time-limited opening of one sealed record.
 
-    Answers the same for "no such case", "not sealed" and "outside your scope", so that the
-    form does not reveal who is in the registry."""
+    Returns None alike for "no such case", "not sealed" and "outside your scope", so that
+    the form does not reveal who is in the registry; the refusal is audited."""
     if len(justification.strip()) < 20:
         raise ValidationError(
             {"justification": _("Explain in at least 20 characters why the record must be opened.")}
         )
-    if not policy.can(actor, Action.OPEN_SEALED):
-        raise SealedRecordNotFound
+    wanted = case_number.strip().upper()[:20]
     returnee = (
         policy.returnees_visible_to(actor, sealed="all")
-        .filter(case_number=case_number.strip().upper(), sealed_at__isnull=False)
+        .filter(case_number=wanted, sealed_at__isnull=False)
         .first()
+        if policy.can(actor, Action.OPEN_SEALED)
+        else None
     )
     if returnee is None:
-        raise SealedRecordNotFound
+        # A refused attempt is kept too: trying numbers is itself worth an auditor's look.
+        audit_record(
+            actor=actor,
+            kind=AuditKind.BREAK_GLASS,
+            record_type="returnees.returnee",
+            request=request,
+            detail=f"refused: {wanted}",
+        )
+        return None
     minutes = settings.SEALED_OPENING_MINUTES
     SealedRecordAccess.objects.create(
         returnee=returnee,

@@ -39,10 +39,9 @@ def legal_page(request, pk):
                 apply_errors(form, error)
             else:
                 return redirect("rehabilitation:legal", person.pk)
-    else:
-        audit_record(
-            actor=request.user, kind=AuditKind.READ, record=person, request=request, detail="legal"
-        )
+    audit_record(
+        actor=request.user, kind=AuditKind.READ, record=person, request=request, detail="legal"
+    )
     return render(
         request,
         "rehabilitation/legal.html",
@@ -88,6 +87,9 @@ def legal_proceeding_edit(request, pk, proceeding_pk):
             apply_errors(form, error)
         else:
             return redirect("rehabilitation:legal", person.pk)
+    audit_record(
+        actor=request.user, kind=AuditKind.READ, record=proceeding, request=request, detail="legal"
+    )
     return render(
         request,
         "returnees/small_form.html",

@@ -90,7 +90,15 @@ def activity_sheet(request, pk):
             "month": month,
             "month_value": f"{month:%Y-%m}",
             "bad_month": bad_month,
-            "rows": [{"person": p, "row": r, "value": r.times if r else ""} for p, r in rows],
+            "rows": [
+                {
+                    "person": p,
+                    "row": r,
+                    "value": r.times if r else "",
+                    "shown": r.times if r else "",
+                }
+                for p, r in rows
+            ],
         },
     )
 
@@ -104,6 +112,8 @@ def activity_participation(request, pk, person_pk):
     form = ParticipationForm(request.POST)
     error = ""
     row = None
+    was = request.POST.get("shown", "")
+    shown = int(was) if was.isascii() and was.isdigit() and len(was) < 4 else None
     if month is None:
         error = _("Choose a month (YYYY-MM).")
     elif not form.is_valid():
@@ -116,10 +126,18 @@ def activity_participation(request, pk, person_pk):
                 returnee=person,
                 month=month,
                 times=form.cleaned_data["times"],
+                shown=shown,
                 request=request,
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
+    if error and month is not None:
+        from ..models import ActivityParticipation
+
+        current = ActivityParticipation.objects.filter(
+            activity=activity, returnee=person, month=month
+        ).first()
+        shown = current.times if current else None
     if request.htmx:
         return render(
             request,
@@ -131,6 +149,8 @@ def activity_participation(request, pk, person_pk):
                     "person": person,
                     "row": row,
                     "value": request.POST.get("times", "")[:3],
+                    # What is saved now: the next save from this row is checked against it.
+                    "shown": row.times if row else ("" if shown is None else shown),
                 },
                 "error": error,
                 "saved": not error,

@@ -107,15 +107,18 @@ def sealed_open(request):
             person = services.sealed_record_open(
                 actor=request.user, request=request, **form.cleaned_data
             )
-        except services.SealedRecordNotFound:
-            form.add_error(
-                "case_number",
-                _("No sealed record with this case number is within your access."),
-            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            return back_to_case(request, person, _("The sealed record is open to you for a while."))
+            if person is None:
+                form.add_error(
+                    "case_number",
+                    _("No sealed record with this case number is within your access."),
+                )
+            else:
+                return back_to_case(
+                    request, person, _("The sealed record is open to you for a while.")
+                )
     return render(request, "rehabilitation/sealed_open.html", {"form": form})
 
 

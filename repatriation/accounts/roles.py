@@ -135,7 +135,13 @@ ROLE_GRANTS: dict[Role, RoleGrant] = {
     Role.LEGAL_OFFICER: RoleGrant(
         Scope.ALL,
         frozenset({FG.IDENTITY, FG.LEGAL}),
-        frozenset({"returnees.view_returnee", "returnees.record_legal"}),
+        frozenset(
+            {
+                "returnees.view_returnee",
+                "returnees.record_legal",
+                "rehabilitation.view_legalproceeding",
+            }
+        ),
     ),
     Role.PROGRAMME_MANAGER: RoleGrant(
         Scope.ALL,
@@ -147,6 +153,7 @@ ROLE_GRANTS: dict[Role, RoleGrant] = {
                 "operations.manage_operation",
                 "rehabilitation.override_capacity",
                 "returnees.open_sealed",
+                "rehabilitation.view_legalproceeding",
                 "reporting.view_aggregates",
                 "reporting.sign_off_report",
             }

@@ -35,7 +35,10 @@ class AuditedViewSet(viewsets.ReadOnlyModelViewSet):
         value = self.request.query_params.get("updated_since")
         if value is None:
             return queryset
-        moment = parse_datetime(value)
+        try:
+            moment = parse_datetime(value)
+        except ValueError:  # well-formed but impossible, e.g. month 13
+            moment = None
         if moment is None or moment.tzinfo is None:
             raise exceptions.ValidationError(
                 {"updated_since": ["Give a date and time with its offset, e.g. 2026-11-01T00:00Z."]}

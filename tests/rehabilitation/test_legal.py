@@ -87,6 +87,40 @@ def test_programme_managers_read_but_do_not_record(client, users, world, proceed
     assert client.get(edit).status_code == 404
 
 
+def test_legal_details_stay_out_of_the_audit_trail(users, proceeding):
+    services.legal_proceeding_update(
+        actor=users[Role.LEGAL_OFFICER],
+        proceeding_id=proceeding.pk,
+        version=1,
+        values={"charges": "Art. 255 financing", "sentence": "8 years", "status": "convicted"},
+    )
+    event = AuditEvent.objects.filter(
+        kind=AuditKind.UPDATE, record_type="rehabilitation.legalproceeding"
+    ).get()
+    assert event.changes["charges"] == ["***", "***"]
+    assert event.changes["status"] == ["charged", "convicted"]
+    assert "financing" not in str(event.changes) and "8 years" not in str(event.changes)
+
+
+def test_opening_the_edit_page_is_an_audited_read(client, users, world, proceeding):
+    client.force_login(users[Role.LEGAL_OFFICER])
+    url = reverse("rehabilitation:legal_edit", args=[world["person_a"].pk, proceeding.pk])
+    assert client.get(url).status_code == 200
+    assert AuditEvent.objects.filter(
+        kind=AuditKind.READ, record_type="rehabilitation.legalproceeding"
+    ).exists()
+
+
+def test_an_agreement_listing_legal_opens_no_proceedings(client, users, world, proceeding):
+    partner = users[Role.PARTNER_AGENCY]
+    agreement = partner.agreementusergrant_set.get().content_object
+    agreement.read_field_groups = [*agreement.read_field_groups, "legal"]
+    agreement.save()
+    client.force_login(partner)
+    url = reverse("rehabilitation:legal", args=[world["person_a"].pk])
+    assert client.get(url).status_code == 404
+
+
 def test_a_closing_status_closes_the_proceeding_and_stale_edits_are_refused(users, proceeding):
     officer = users[Role.LEGAL_OFFICER]
     services.legal_proceeding_update(
@@ -160,6 +194,15 @@ def test_a_parent_in_custody_shows_on_the_childs_case_without_details(
         assert detail not in case
     centre = client.get(reverse("rehabilitation:my_centre")).content.decode()
     assert 'data-testid="caregiver-unavailable"' in centre
+    # Roles that do not look after the child learn nothing of it.
+    for role in (Role.MEDICAL_OFFICER, Role.PARTNER_AGENCY):
+        client.force_login(users[role])
+        page = client.get(reverse("returnees:detail", args=[child.pk]))
+        assert page.status_code == 200
+        assert "Caregiver unavailable" not in page.content.decode()
+    client.force_login(users[Role.CASEWORKER])
+    page = client.get(reverse("returnees:detail", args=[world["person_a"].pk]))
+    assert "Caregiver unavailable" not in page.content.decode()  # the adult herself
 
     services.custody_period_end(actor=officer, period_id=period.pk, ended_on=timezone.localdate())
     # Ends today: still unavailable today; from tomorrow the parent is back.

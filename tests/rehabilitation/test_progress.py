@@ -81,6 +81,17 @@ def test_theological_notes_are_read_by_the_other_staff(staff, world):
     assert policy.may_read_session_notes(staff["psychologist"], session)
 
 
+def test_a_discipline_off_the_roster_opens_no_confidential_notes(users, staff, session):
+    from repatriation import policy
+
+    partner = users[Role.PARTNER_AGENCY]
+    partner.discipline = "psychologist"  # an administrator's slip must not open notes
+    partner.save()
+    assert not policy.may_read_session_notes(partner, session)
+    assert not policy.may_read_session_notes(staff["psychologist_b"], session)
+    assert policy.may_read_session_notes(staff["psychologist"], session)
+
+
 @pytest.mark.parametrize(
     "who", [*[r for r in Role if r != Role.CENTRE_STAFF], "outsider", "psychologist_b"]
 )
@@ -103,6 +114,7 @@ def test_the_notes_never_enter_the_audit_trail(session):
         ({"format": Session.Format.GROUP}, "participants"),  # a group of one
         ({"starts_at": timezone.now() + timedelta(days=1)}, "starts_at"),  # held tomorrow
         ({"duration_minutes": 600}, "duration_minutes"),
+        ({"starts_at": timezone.now().replace(year=2001)}, "starts_at"),
         ({"kind": "hypnosis"}, "kind"),
     ],
 )
@@ -207,10 +219,23 @@ def test_participation_saves_one_row_through_htmx(client, staff, world, football
     assert response.content.decode().lstrip().startswith("<tr")  # just the row
     row = ActivityParticipation.objects.get()
     assert (row.times, row.month) == (6, date(2026, 10, 1))
+    assert 'name="shown" value="6"' in response.content.decode()
     # Without JavaScript the same form posts and comes back to the sheet.
-    response = client.post(url, {"month": "2026-10", "times": "8"})
+    response = client.post(url, {"month": "2026-10", "times": "8", "shown": "6"})
     assert response.status_code == 302
     assert ActivityParticipation.objects.get().times == 8
+
+
+def test_a_stale_participation_figure_is_refused(client, staff, world, football):
+    """Two staff on the same sheet: the second save, from a sheet showing a blank, does not
+    overwrite the first."""
+    client.force_login(staff["teacher"])
+    url = reverse("rehabilitation:participation", args=[football.pk, world["person_a"].pk])
+    client.post(url, {"month": "2026-10", "times": "6", "shown": ""}, HTTP_HX_REQUEST="true")
+    late = client.post(url, {"month": "2026-10", "times": "2", "shown": ""}, HTTP_HX_REQUEST="true")
+    assert "Someone else has recorded 6" in late.content.decode()
+    assert 'name="shown" value="6"' in late.content.decode()  # the retry is checked against 6
+    assert ActivityParticipation.objects.get().times == 6
 
 
 @pytest.mark.parametrize(
@@ -219,6 +244,7 @@ def test_participation_saves_one_row_through_htmx(client, staff, world, football
         ({"month": "2026-10", "times": "99"}, "less than or equal to 62"),
         ({"month": "2026-10", "times": "many"}, "whole number"),
         ({"month": "2026-13", "times": "3"}, "Choose a month"),
+        ({"month": "0000-01", "times": "3"}, "Choose a month"),
         ({"month": "2099-01", "times": "3"}, "month that has begun"),
         ({"month": "2026-08", "times": "3"}, "had not started"),
     ],
@@ -230,6 +256,15 @@ def test_bad_participation_is_refused_in_the_row(client, staff, world, football,
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ActivityParticipation.objects.exists()
+
+
+def test_a_malformed_month_on_the_sheet_shows_the_current_one(client, staff, football):
+    client.force_login(staff["teacher"])
+    url = reverse("rehabilitation:activity", args=[football.pk])
+    for month in ("0000-01", "2026-00", "junk"):
+        response = client.get(url, {"month": month})
+        assert response.status_code == 200
+        assert response.context["bad_month"]
 
 
 def test_activity_of_another_centre_answers_404(client, staff, world, football):

@@ -179,13 +179,15 @@ def test_breaking_the_glass_is_justified_audited_and_time_limited(
     wrong = client.post(url, {"case_number": "KZ-2019-000000", "justification": reason})
     assert "No sealed record" in wrong.content.decode()
     assert not SealedRecordAccess.objects.exists()
+    refused = AuditEvent.objects.get(kind=AuditKind.BREAK_GLASS)
+    assert refused.detail == "refused: KZ-2019-000000"
 
     opened = client.post(url, {"case_number": closed_long_ago.case_number, "justification": reason})
     assert opened.status_code == 302
     case = client.get(reverse("returnees:detail", args=[closed_long_ago.pk]))
     assert case.status_code == 200
     assert "This record is sealed" in case.content.decode()
-    assert AuditEvent.objects.get(kind=AuditKind.BREAK_GLASS).detail == reason
+    assert AuditEvent.objects.filter(kind=AuditKind.BREAK_GLASS).latest("id").detail == reason
     # Still out of lists while open.
     assert (
         not policy.returnees_visible_to(users[Role.CASEWORKER])
@@ -252,3 +254,27 @@ def test_an_opened_sealed_record_is_read_only(client, users, closed_long_ago):
     closed_long_ago.refresh_from_db()
     assert not policy.can(caseworker, policy.Action.EDIT, closed_long_ago)
     assert policy.can(caseworker, policy.Action.VIEW, closed_long_ago)
+
+
+def test_cases_closed_before_the_clock_existed_get_their_closing_date(users, world):
+    import importlib
+
+    from django.apps import apps
+
+    from returnees.models import CaseEvent
+
+    person = world["person_b"]
+    Returnee.objects.filter(pk=person.pk).update(status="closed", closed_on=None)
+    event = CaseEvent.objects.create(
+        returnee=person,
+        kind="transition",
+        from_status="placed",
+        to_status="closed",
+        actor=users[Role.CASEWORKER],
+    )
+    CaseEvent.objects.filter(pk=event.pk).update(occurred_at=timezone.now() - timedelta(days=400))
+    migration = importlib.import_module("returnees.migrations.0008_backfill_closed_on")
+    migration.backfill(apps, None)
+    person.refresh_from_db()
+    assert person.closed_on == (timezone.now() - timedelta(days=400)).date()
+    assert services.cases_seal_due(after_days=365) == 1
