@@ -1,6 +1,20 @@
 from rest_framework import serializers
 
-from rehabilitation.models import Centre
+from rehabilitation.models import (
+    Activity,
+    Centre,
+    CustodyPeriod,
+    Enrolment,
+    LegalProceeding,
+    MonthlyAttendance,
+    Placement,
+    PlanGoal,
+    ProgressRating,
+    RehabilitationPlan,
+    ReintegrationPlan,
+    Session,
+)
+from repatriation import policy
 
 
 class CentreSerializer(serializers.ModelSerializer):
@@ -10,3 +24,156 @@ class CentreSerializer(serializers.ModelSerializer):
         model = Centre
         fields = ["id", "name", "region", "operator", "capacity", "services"]
         read_only_fields = fields
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Activity
+        fields = read_only_fields = ["id", "centre", "kind", "name", "started_on", "ended_on"]
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Placement
+        fields = read_only_fields = [
+            "id",
+            "returnee",
+            "centre",
+            "kind",
+            "started_on",
+            "ended_on",
+            "end_reason",
+        ]
+
+
+class GoalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanGoal
+        fields = read_only_fields = ["id", "domain", "description", "status", "target_date"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    goals = GoalSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RehabilitationPlan
+        fields = read_only_fields = [
+            "id",
+            "returnee",
+            "version",
+            "last_reviewed_on",
+            "next_review_on",
+            "goals",
+        ]
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Enrolment
+        fields = read_only_fields = [
+            "id",
+            "returnee",
+            "level",
+            "institution",
+            "grade",
+            "started_on",
+            "ended_on",
+            "teacher_notes",
+            "version",
+        ]
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MonthlyAttendance
+        fields = read_only_fields = ["id", "enrolment", "month", "days_expected", "days_present"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    participants = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Session
+        fields = read_only_fields = [
+            "id",
+            "centre",
+            "kind",
+            "format",
+            "status",
+            "starts_at",
+            "duration_minutes",
+            "topic",
+            "participants",
+            "notes",
+        ]
+
+    def get_participants(self, session) -> list[int]:
+        return sorted(p.pk for p in session.participants.all())
+
+    def get_notes(self, session) -> str | None:
+        """None where the notes are confidential to a discipline the caller is not."""
+        user = self.context.get("user")
+        return session.notes if user and policy.may_read_session_notes(user, session) else None
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProgressRating
+        fields = read_only_fields = [
+            "id",
+            "returnee",
+            "instrument",
+            "assessed_on",
+            "discipline",
+            "scores",
+            "disengagement",
+        ]
+
+
+class CustodySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CustodyPeriod
+        fields = read_only_fields = ["kind", "started_on", "ended_on"]
+
+
+class LegalProceedingSerializer(serializers.ModelSerializer):
+    custody_periods = CustodySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = LegalProceeding
+        fields = read_only_fields = [
+            "id",
+            "returnee",
+            "status",
+            "court",
+            "reference",
+            "opened_on",
+            "next_hearing_on",
+            "closed_on",
+            "charges",
+            "lawyer",
+            "sentence",
+            "custody_periods",
+            "version",
+        ]
+
+
+class ReintegrationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReintegrationPlan
+        fields = read_only_fields = [
+            "id",
+            "returnee",
+            "destination_region",
+            "destination_community",
+            "housing",
+            "livelihood",
+            "school_transfer",
+            "id_card_restored",
+            "iin_restored",
+            "birth_certificate_restored",
+            "passport_restored",
+            "version",
+            "updated_at",
+        ]

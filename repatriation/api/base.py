@@ -31,6 +31,16 @@ class AuditedViewSet(viewsets.ReadOnlyModelViewSet):
         self.touched = []
         super().initial(request, *args, **kwargs)
 
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        self.touched = [row["id"] for row in response.data["results"] if "id" in row]
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        self.touched = [response.data["id"]] if "id" in response.data else []
+        return response
+
     def updated_since(self, queryset):
         value = self.request.query_params.get("updated_since")
         if value is None:
@@ -63,3 +73,29 @@ class AuditedViewSet(viewsets.ReadOnlyModelViewSet):
                 request=request,
             )
         return response
+
+
+class PersonRecordViewSet(AuditedViewSet):
+    """Records about a person: the caller sees them only for people the policy lets it see
+    with the record's field group (a partner: people whose covering agreement grants it).
+
+    `needs` is an action the caller must hold as well (legal proceedings: the role)."""
+
+    field_group = None
+    person_field = "returnee"
+    needs = None
+
+    def base_queryset(self):
+        return self.queryset.model.objects.all()
+
+    def get_queryset(self):
+        from repatriation import policy
+
+        model = self.queryset.model
+        if getattr(self, "swagger_fake_view", False):
+            return model.objects.none()
+        user = self.request.user
+        if self.needs is not None and not policy.can(user, self.needs):
+            return model.objects.none()
+        people = policy.returnees_visible_to(user, self.field_group)
+        return self.base_queryset().filter(**{f"{self.person_field}__in": people})

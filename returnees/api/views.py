@@ -82,16 +82,9 @@ class PersonViewSet(AuditedViewSet):
     def list(self, request, *args, **kwargs):
         text = request.query_params.get("search", "").strip()
         if not text:
-            response = super().list(request, *args, **kwargs)
-            self.touched = [row["id"] for row in response.data["results"] if "id" in row]
-            return response
+            return super().list(request, *args, **kwargs)
         people = self.filter_queryset(self.get_queryset())
         found = selectors.returnee_search(people=people, text=text[:200])
         data = self.get_serializer(found, many=True).data
         self.touched = [p.pk for p in found]
         return Response({"next": None, "previous": None, "results": data})
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        self.touched = [int(self.kwargs["pk"])]
-        return response

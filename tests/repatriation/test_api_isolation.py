@@ -1,0 +1,154 @@
+"""The API's isolation matrix: for every endpoint, a client never sees another agreement's
+rows (lists) and gets 404 for them (detail), and a client without the record's field group
+never receives it. The test fails when an endpoint is missing from the matrix."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from rehabilitation import services as rehab
+from rehabilitation.api.urls import router as rehabilitation_router
+from rehabilitation.models import AssessmentInstrument, Session
+from repatriation.accounts.roles import Discipline, FieldGroup, Role
+from repatriation.accounts.services import api_client_create
+from returnees.api.urls import router as returnees_router
+from tests.factories import AgreementFactory, UserFactory
+
+ALL_GROUPS = [g.value for g in FieldGroup]
+
+
+def _psychologist(centre, name):
+    user = UserFactory(username=name, role=Role.CENTRE_STAFF, discipline=Discipline.PSYCHOLOGIST)
+    assign_perm("rehabilitation.work_at_centre", user, centre)
+    return user
+
+
+def _records(users, person, centre, tag):
+    """One record of every kind about `person` at `centre`."""
+    staff = _psychologist(centre, f"psy_{tag}")
+    instrument = AssessmentInstrument.objects.get(code="rehabilitation-progress")
+    goal = rehab.plan_goal_add(
+        actor=users[Role.CASEWORKER], returnee=person, domain="education", description="School"
+    )
+    enrolment = rehab.enrolment_add(
+        actor=staff,
+        returnee=person,
+        level="primary",
+        institution="School 5",
+        started_on=date(2026, 9, 1),
+    )
+    rehab.attendance_record_class(
+        actor=staff, month=date(2026, 10, 1), rows=[(enrolment.pk, 20, 18)], allowed={enrolment.pk}
+    )
+    session = rehab.session_record(
+        actor=staff,
+        centre=centre,
+        participants=[person],
+        kind=Session.Kind.PSYCHOLOGICAL,
+        format=Session.Format.INDIVIDUAL,
+        status=Session.Status.HELD,
+        starts_at=timezone.now() - timedelta(hours=3),
+        duration_minutes=50,
+        notes=f"confidential {tag}",
+    )
+    rating = rehab.progress_rating_record(
+        actor=staff,
+        returnee=person,
+        instrument=instrument,
+        assessed_on=timezone.localdate(),
+        scores=dict.fromkeys(instrument.domain_codes(), 3),
+        disengagement="ambivalent",
+    )
+    proceeding = rehab.legal_proceeding_add(
+        actor=users[Role.LEGAL_OFFICER],
+        returnee=person,
+        values={"status": "trial", "court": "Court", "opened_on": date(2026, 1, 5)},
+    )
+    reintegration = rehab.reintegration_plan_save(
+        actor=users[Role.CASEWORKER],
+        returnee=person,
+        version=None,
+        values={"destination_region": "R", "destination_community": "C", "housing": "own"},
+    )
+    activity = rehab.activity_add(
+        actor=staff,
+        centre=centre,
+        kind="sports",
+        name=f"Football {tag}",
+        started_on=date(2026, 9, 1),
+    )
+    return {
+        "people": person.pk,
+        "centres": centre.pk,
+        "placements": person.placements.get().pk,
+        "plans": goal.plan_id,
+        "enrolments": enrolment.pk,
+        "attendance": enrolment.attendance.get().pk,
+        "activities": activity.pk,
+        "sessions": session.pk,
+        "assessments": rating.pk,
+        "legal-proceedings": proceeding.pk,
+        "reintegration": reintegration.pk,
+    }
+
+
+# The field group each endpoint's records belong to (None: centre records, by scope only).
+MATRIX = {
+    "people": FieldGroup.IDENTITY,
+    "centres": None,
+    "placements": FieldGroup.IDENTITY,
+    "plans": FieldGroup.PSYCHOSOCIAL,
+    "enrolments": FieldGroup.EDUCATION,
+    "attendance": FieldGroup.EDUCATION,
+    "activities": None,
+    "sessions": FieldGroup.PSYCHOSOCIAL,
+    "assessments": FieldGroup.PSYCHOSOCIAL,
+    "legal-proceedings": FieldGroup.LEGAL,  # and the legal officer's role: no client has it
+    "reintegration": FieldGroup.FAMILY,
+}
+
+
+def test_every_endpoint_is_in_the_matrix():
+    registered = {prefix for prefix, _v, _b in returnees_router.registry}
+    registered |= {prefix for prefix, _v, _b in rehabilitation_router.registry}
+    assert registered == set(MATRIX)
+
+
+@pytest.fixture
+def setting(users, world):
+    a, b = world["person_a"], world["person_b"]
+    centre_a, centre_b = a.placements.get().centre, b.placements.get().centre
+    records = {"a": _records(users, a, centre_a, "a"), "b": _records(users, b, centre_b, "b")}
+    narrow = users[Role.PARTNER_AGENCY].agreementusergrant_set.get().content_object
+    wide = AgreementFactory(read_field_groups=ALL_GROUPS)
+    wide.centres.add(centre_a)
+    tokens = {}
+    for name, agreement in (("narrow", narrow), ("wide", wide)):
+        tokens[name] = api_client_create(
+            actor=None, organisation=agreement.organisation, agreement=agreement, name=name
+        )[1]
+    return records, {"narrow": narrow, "wide": wide}, tokens
+
+
+@pytest.mark.parametrize("endpoint", list(MATRIX))
+@pytest.mark.parametrize("client_name", ["narrow", "wide"])
+def test_isolation(client, setting, endpoint, client_name):
+    records, agreements, tokens = setting
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {tokens[client_name]}"}
+    group = MATRIX[endpoint]
+    granted = group is None or group.value in agreements[client_name].read_field_groups
+    if endpoint == "legal-proceedings":
+        granted = False  # legal proceedings need the legal officer's or manager's role
+    listed = client.get(f"/api/v1/{endpoint}/", **auth)
+    assert listed.status_code == 200
+    ids = {row["id"] for row in listed.json()["results"]}
+    assert records["b"][endpoint] not in ids  # another agreement's row: never listed
+    assert (records["a"][endpoint] in ids) is granted
+    foreign = client.get(f"/api/v1/{endpoint}/{records['b'][endpoint]}/", **auth)
+    assert foreign.status_code == 404
+    own = client.get(f"/api/v1/{endpoint}/{records['a'][endpoint]}/", **auth)
+    assert own.status_code == (200 if granted else 404)
+    if endpoint == "sessions" and granted:
+        assert own.json()["notes"] is None  # confidential to psychologists on the roster
