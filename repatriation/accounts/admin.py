@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
@@ -8,8 +8,9 @@ from repatriation.admin_site import AuditedModelAdmin
 from repatriation.audit.models import AuditKind
 from repatriation.audit.services import audit_record
 
-from .models import DataSharingAgreement, Organisation, User
+from .models import ApiClient, DataSharingAgreement, Organisation, User
 from .roles import FieldGroup
+from .services import api_client_create, api_client_revoke
 
 
 @admin.register(Organisation)
@@ -101,6 +102,84 @@ class DataSharingAgreementAdmin(AuditedModelAdmin):
     list_display = ["title", "organisation", "valid_from", "valid_until"]
     list_select_related = ["organisation"]
     filter_horizontal = ["centres", "operations"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ApiClientAddForm(forms.ModelForm):
+    days = forms.IntegerField(
+        label=_("Days until the token expires"), min_value=1, max_value=3 * 365, initial=365
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "organisation", "agreement"]
+
+    def clean(self):
+        data = super().clean()
+        agreement, organisation = data.get("agreement"), data.get("organisation")
+        if agreement and organisation and agreement.organisation_id != organisation.pk:
+            self.add_error("agreement", _("The agreement belongs to another organisation."))
+        return data
+
+    def _post_clean(self):
+        """The service makes the row (account, hash); the form only checks the input."""
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(admin.ModelAdmin):
+    """Administrators issue and revoke API tokens here; a token is shown once, on creation."""
+
+    list_display = ["name", "organisation", "agreement", "token_prefix", "expires_at", "revoked_at"]
+    list_select_related = ["organisation", "agreement"]
+    readonly_fields = [
+        "name",
+        "organisation",
+        "agreement",
+        "token_prefix",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "last_used_at",
+    ]
+    actions = ["revoke"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiClientAddForm
+            kwargs["fields"] = ["name", "organisation", "agreement", "days"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        client, token = api_client_create(
+            actor=request.user,
+            organisation=form.cleaned_data["organisation"],
+            agreement=form.cleaned_data["agreement"],
+            name=form.cleaned_data["name"],
+            days=form.cleaned_data["days"],
+        )
+        # The admin goes on with its own object (logging, redirect): make it the saved row.
+        for field in ApiClient._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(client, field.attname))
+        obj._state.adding, obj._state.db = False, client._state.db
+        messages.warning(
+            request,
+            _("Copy this token now; it is not shown again: %(token)s") % {"token": token},
+        )
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing related to save: the service made the account and its grant."""
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for client in queryset:
+            api_client_revoke(actor=request.user, client=client)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

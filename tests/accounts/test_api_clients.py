@@ -146,3 +146,33 @@ def test_throttling_answers_429_with_retry_after(client, issued, settings):
 def test_the_service_account_cannot_sign_in_on_the_pages(client, issued):
     api, _token = issued
     assert not api.account.has_usable_password()
+
+
+def test_administrators_issue_and_revoke_tokens_in_the_admin(client, users, agreement):
+    from django.urls import reverse
+
+    admin_user = users["administrator"]
+    client.force_login(admin_user)
+    add = reverse("admin:accounts_apiclient_add")
+    data = {
+        "name": "UNHCR",
+        "organisation": agreement.organisation.pk,
+        "agreement": agreement.pk,
+        "days": "30",
+    }
+    wrong = client.post(add, {**data, "organisation": admin_user.organisation.pk})
+    assert "belongs to another organisation" in wrong.content.decode()
+    assert not ApiClient.objects.exists()
+    response = client.post(add, data, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    token = next(m.split(": ")[-1] for m in shown if "rpk_" in m)
+    api = ApiClient.objects.get()
+    assert api.token_hash == api_token_hash(token)
+    assert _get(client, token).status_code == 200
+    client.force_login(admin_user)
+    changelist = reverse("admin:accounts_apiclient_changelist")
+    client.post(changelist, {"action": "revoke", "_selected_action": [api.pk]})
+    client.logout()
+    assert _get(client, token).status_code == 401
+    client.force_login(users["caseworker"])
+    assert client.get(changelist).status_code == 302  # to the admin login: not for them
