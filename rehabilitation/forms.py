@@ -1,3 +1,6 @@
+import re
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -107,13 +110,24 @@ class EnrolmentForm(forms.Form):
     started_on = forms.DateField(label=_("From"), widget=DateInput)
 
 
+MONTH_PATTERN = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"
+
+
+def month_of(value: str) -> date | None:
+    """The first day of a `YYYY-MM` month, or None when the value is not one."""
+    if not re.fullmatch(MONTH_PATTERN, value or ""):
+        return None
+    year, number = (int(x) for x in value.split("-"))
+    return date(year, number, 1)
+
+
 class ClassMonthForm(forms.Form):
     """Which class and month the attendance sheet is for."""
 
     klass = forms.ChoiceField(label=_("Class"), choices=())
     month = forms.RegexField(
         label=_("Month"),
-        regex=r"^(19|20)\d{2}-(0[1-9]|1[0-2])$",
+        regex=MONTH_PATTERN,
         widget=forms.TextInput(attrs={"type": "month"}),
         error_messages={"invalid": _("Choose a month (YYYY-MM).")},
     )
@@ -121,13 +135,6 @@ class ClassMonthForm(forms.Form):
     def __init__(self, *args, classes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["klass"].choices = classes
-
-
-MONTH_FIELD = {
-    "regex": r"^(19|20)\d{2}-(0[1-9]|1[0-2])$",
-    "widget": forms.TextInput(attrs={"type": "month"}),
-    "error_messages": {"invalid": _("Choose a month (YYYY-MM).")},
-}
 
 
 class ActivityForm(forms.Form):

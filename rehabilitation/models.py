@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from repatriation.accounts.roles import Discipline
+
 
 class Service(models.TextChoices):
     PSYCHIATRY = "psychiatry", _("Psychiatry")
@@ -364,6 +366,17 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+# Who leads each kind of session: the services enforce it, the policy reads confidential
+# notes by it, the demo staffs sessions by it.
+SESSION_DISCIPLINES = {
+    Session.Kind.PSYCHOLOGICAL: Discipline.PSYCHOLOGIST,
+    Session.Kind.PSYCHIATRIC: Discipline.PSYCHIATRIST,
+    Session.Kind.THEOLOGICAL: Discipline.THEOLOGIAN,
+    Session.Kind.SOCIAL_WORK: Discipline.SOCIAL_WORKER,
+    Session.Kind.LEGAL_AID: Discipline.LAWYER,
+}
 
 
 class DisengagementStage(models.TextChoices):

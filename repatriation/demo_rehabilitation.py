@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from rehabilitation.models import (
+    SESSION_DISCIPLINES,
     Activity,
     ActivityParticipation,
     AssessmentInstrument,
@@ -33,7 +34,6 @@ from rehabilitation.models import (
     Service,
     Session,
 )
-from rehabilitation.services.progress import SESSION_DISCIPLINES
 from repatriation import demo_names as names
 from repatriation.accounts.models import Organisation, User
 from repatriation.accounts.roles import Discipline, Role

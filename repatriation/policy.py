@@ -21,7 +21,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from rehabilitation.models import Centre, CentreGroupGrant, CentreUserGrant, Placement
+from rehabilitation.models import (
+    SESSION_DISCIPLINES,
+    Centre,
+    CentreGroupGrant,
+    CentreUserGrant,
+    Placement,
+)
 from repatriation.accounts.models import (
     AgreementGroupGrant,
     AgreementUserGrant,
@@ -207,11 +213,9 @@ def field_groups_for(user, returnee: Returnee | None = None) -> frozenset[FieldG
 
     A partner's groups differ by person: only the agreements that cover that person count.
     """
-    grants = grants_for(user)
-    if grants.scope != Scope.AGREEMENT or returnee is None:
-        return grants.field_groups
-    covering = _agreements_covering(grants.agreement_ids, returnee)
-    return frozenset().union(*(grants.agreement_groups[pk] for pk in covering))
+    if returnee is None:
+        return grants_for(user).field_groups
+    return field_groups_for_many(user, [returnee])[returnee.pk]
 
 
 def field_groups_for_many(user, people) -> dict[int, frozenset[FieldGroup]]:
@@ -236,18 +240,6 @@ def field_groups_for_many(user, people) -> dict[int, frozenset[FieldGroup]]:
         pk: frozenset().union(*(grants.agreement_groups[a] for a in agreements))
         for pk, agreements in covering.items()
     }
-
-
-def _agreements_covering(agreement_ids: frozenset[int], returnee: Returnee) -> set[int]:
-    centres = DataSharingAgreement.centres.through.objects.filter(
-        datasharingagreement_id__in=agreement_ids,
-        centre__placements__returnee=returnee,
-        centre__placements__ended_on__isnull=True,
-    ).values_list("datasharingagreement_id", flat=True)
-    operations = DataSharingAgreement.operations.through.objects.filter(
-        datasharingagreement_id__in=agreement_ids, operation__manifest__returnee=returnee
-    ).values_list("datasharingagreement_id", flat=True)
-    return set(centres) | set(operations)
 
 
 def may_see_field_group(user, group: FieldGroup) -> bool:
@@ -379,11 +371,7 @@ def returnee_get_for_user(user, pk, action: Action = Action.VIEW) -> Returnee:
 
 # Psychological and psychiatric notes are confidential to the discipline that wrote them, and
 # legal-aid notes to lawyers (they hold what a client tells counsel).
-CONFIDENTIAL_SESSION_KINDS = {
-    "psychological": "psychologist",
-    "psychiatric": "psychiatrist",
-    "legal_aid": "lawyer",
-}
+CONFIDENTIAL_SESSION_KINDS = {"psychological", "psychiatric", "legal_aid"}
 
 
 def may_read_session_notes(user, session) -> bool:
@@ -393,9 +381,9 @@ def may_read_session_notes(user, session) -> bool:
         return False
     if session.facilitator_id == user.pk:
         return True
-    needed = CONFIDENTIAL_SESSION_KINDS.get(session.kind)
-    if needed is None:
+    if session.kind not in CONFIDENTIAL_SESSION_KINDS:
         return True
+    needed = SESSION_DISCIPLINES[session.kind]
     # Only staff of that discipline on the session's centre's roster: a discipline set on
     # anyone else's account opens nothing.
     return (

@@ -242,13 +242,14 @@ def activities_for(*, user) -> list[Activity]:
     )
 
 
-def case_sections(*, user, person: Returnee) -> dict:
+def case_sections(*, user, person: Returnee, groups: frozenset[FieldGroup]) -> dict:
     """What the case page shows of rehabilitation, cut by the policy: education, activities,
     sessions and progress (psychosocial), legal (legal group: a count and a link; details on
     their own audited page), reintegration, and whether a parent is in custody."""
     from repatriation.policy import Action
 
     from ..models import ReintegrationPlan, SealedRecordAccess
+    from ..services.progress import RATER_DISCIPLINES
 
     sees = {
         "education": policy.can(user, Action.VIEW_EDUCATION, person),
@@ -266,18 +267,19 @@ def case_sections(*, user, person: Returnee) -> dict:
         context["latest_assessment"] = points[-1] if points else None
         context["assessment_count"] = len(points)
         context["can_rate"] = policy.can(user, Action.RECORD_PROGRESS, person) and (
-            getattr(user, "discipline", "")
-            in {"psychologist", "psychiatrist", "social_worker", "theologian"}
+            getattr(user, "discipline", "") in RATER_DISCIPLINES
         )
     if sees["legal"]:
         context["legal_count"] = person.legal_proceedings.count()
     if sees["reintegration"]:
+        # The section belongs to people placed, reintegrating or closed.
+        context["reintegration_stage"] = person.status in {"placed", "reintegration", "closed"}
         context["reintegration_plan"] = ReintegrationPlan.objects.filter(returnee=person).first()
         context["last_visit"] = person.follow_up_visits.first()
         context["can_edit_reintegration"] = policy.can(user, Action.EDIT_REINTEGRATION, person)
     # Only for those who look after the child (family or psychosocial groups), and only for
-    # children: others learn nothing of a parent's custody.
-    groups = policy.field_groups_for(user, person)
+    # children: others learn nothing of a parent's custody. `groups`: the user's field
+    # groups for this person, which the case page has already asked the policy for.
     context["caregiver_unavailable"] = (
         bool(groups & {FieldGroup.FAMILY, FieldGroup.PSYCHOSOCIAL})
         and (timezone.localdate() - person.date_of_birth).days < 18 * 365.25

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from repatriation.audit.models import AuditKind
-from repatriation.audit.services import audit_changes, audit_record
+from repatriation.audit.services import audit_record
 from returnees.models import Returnee
 from returnees.workflow import StaleEdit
 
 from ..models import CustodyPeriod, LegalProceeding
+from .versioned import masked, refuse_unknown_fields, versioned_save
 
 CLOSING_STATUSES = {
     LegalProceeding.Status.ACQUITTED,
@@ -69,9 +70,7 @@ def _check_proceeding(values: dict) -> dict:
 
 @transaction.atomic
 def legal_proceeding_add(*, actor, returnee: Returnee, values: dict, request=None):
-    unknown = set(values) - set(PROCEEDING_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be edited here.") for name in unknown})
+    refuse_unknown_fields(values, PROCEEDING_FIELDS)
     values = _check_proceeding(dict(values))
     proceeding = LegalProceeding.objects.create(returnee=returnee, created_by=actor, **values)
     audit_record(
@@ -91,22 +90,18 @@ def legal_proceeding_update(
     proceeding = LegalProceeding.objects.select_for_update().get(pk=proceeding_id)
     if proceeding.version != version:
         raise StaleEdit(proceeding)
-    unknown = set(values) - set(PROCEEDING_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be edited here.") for name in unknown})
+    refuse_unknown_fields(values, PROCEEDING_FIELDS)
     current = {name: getattr(proceeding, name) for name in PROCEEDING_FIELDS}
-    merged = _check_proceeding({**current, **values})
-    changes = audit_changes(before=current, after=merged)
+    changes = versioned_save(proceeding, _check_proceeding({**current, **values}))
     if not changes:
         return proceeding
-    # The audit trail names what changed; the legal details stay with legal officers.
-    changes = {k: v if k == "status" else ["***", "***"] for k, v in changes.items()}
-    for name, value in merged.items():
-        setattr(proceeding, name, value)
-    proceeding.version += 1
-    proceeding.save()
     audit_record(
-        actor=actor, kind=AuditKind.UPDATE, record=proceeding, request=request, changes=changes
+        actor=actor,
+        kind=AuditKind.UPDATE,
+        record=proceeding,
+        request=request,
+        # The audit trail names what changed; the legal details stay with legal officers.
+        changes=masked(changes, set(changes) - {"status"}),
     )
     return proceeding
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from repatriation import policy
 from repatriation.audit.models import AuditKind
-from repatriation.audit.services import audit_changes, audit_record
+from repatriation.audit.services import audit_record
 from repatriation.policy import Action
 from returnees.models import CaseStatus, Relationship, Returnee
 from returnees.workflow import StaleEdit, case_transition
@@ -27,6 +27,7 @@ from ..models import (
     PlanGoal,
     RehabilitationPlan,
 )
+from .versioned import masked, refuse_unknown_fields, versioned_save
 
 PLACEABLE = {CaseStatus.ADAPTATION, CaseStatus.PLACED}
 
@@ -239,19 +240,12 @@ def plan_goal_update(
     goal = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal_id)
     if goal.version != version:
         raise StaleEdit(goal)
-    unknown = set(values) - set(GOAL_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be edited here.") for name in unknown})
+    refuse_unknown_fields(values, GOAL_FIELDS)
     if values.get("status") is not None and values["status"] not in PlanGoal.Status.values:
         raise ValidationError({"status": _("Choose a status.")})
-    before = {name: getattr(goal, name) for name in values}
-    changes = audit_changes(before=before, after=values)
+    changes = versioned_save(goal, values)
     if not changes:
         return goal
-    for name, value in values.items():
-        setattr(goal, name, value)
-    goal.version += 1
-    goal.save()
     PlanEvent.objects.create(
         plan=goal.plan,
         goal=goal,
@@ -370,26 +364,21 @@ def enrolment_update(
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
     if enrolment.version != version:
         raise StaleEdit(enrolment)
-    unknown = set(values) - set(ENROLMENT_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be edited here.") for name in unknown})
+    refuse_unknown_fields(values, ENROLMENT_FIELDS)
     ended = values.get("ended_on")
     if ended is not None and ended < enrolment.started_on:
         raise ValidationError({"ended_on": _("An enrolment cannot end before it began.")})
     if ended is not None and ended > timezone.localdate():
         raise ValidationError({"ended_on": _("The end date is in the future.")})
     values = {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-    before = {name: getattr(enrolment, name) for name in values}
-    changes = audit_changes(before=before, after=values)
+    changes = versioned_save(enrolment, values)
     if not changes:
         return enrolment
-    if "teacher_notes" in changes:
-        changes["teacher_notes"] = ["***", "***"]
-    for name, value in values.items():
-        setattr(enrolment, name, value)
-    enrolment.version += 1
-    enrolment.save()
     audit_record(
-        actor=actor, kind=AuditKind.UPDATE, record=enrolment, request=request, changes=changes
+        actor=actor,
+        kind=AuditKind.UPDATE,
+        record=enrolment,
+        request=request,
+        changes=masked(changes, {"teacher_notes"}),
     )
     return enrolment

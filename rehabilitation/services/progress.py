@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from repatriation import policy
 from repatriation.accounts.roles import Discipline, FieldGroup
 from repatriation.audit.models import AuditKind
-from repatriation.audit.services import audit_changes, audit_record
+from repatriation.audit.services import audit_record
 from returnees.models import Returnee
 from returnees.workflow import StaleEdit
 
 from ..models import (
+    SESSION_DISCIPLINES,
     Activity,
     ActivityParticipation,
     AssessmentInstrument,
@@ -26,6 +27,7 @@ from ..models import (
     ProgressRating,
     Session,
 )
+from .versioned import masked, refuse_unknown_fields, versioned_save
 
 # Disciplines that rate progress on an instrument.
 RATER_DISCIPLINES = {
@@ -138,16 +140,6 @@ def activity_participation_record(
             changes={"times": [before, times]},
         )
     return row
-
-
-# Who leads each kind of session.
-SESSION_DISCIPLINES = {
-    Session.Kind.PSYCHOLOGICAL: Discipline.PSYCHOLOGIST,
-    Session.Kind.PSYCHIATRIC: Discipline.PSYCHIATRIST,
-    Session.Kind.THEOLOGICAL: Discipline.THEOLOGIAN,
-    Session.Kind.SOCIAL_WORK: Discipline.SOCIAL_WORKER,
-    Session.Kind.LEGAL_AID: Discipline.LAWYER,
-}
 
 
 def _check_session(
@@ -273,9 +265,7 @@ def session_update(*, actor, session_id: int, version: int, values: dict, reques
         or not policy.user_centres(actor).filter(pk=session.centre_id).exists()
     ):
         raise ValidationError(_("Only the facilitator's discipline may change this session."))
-    unknown = set(values) - set(SESSION_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be edited here.") for name in unknown})
+    refuse_unknown_fields(values, SESSION_FIELDS)
     status = values.get("status", session.status)
     if status not in Session.Status.values:
         raise ValidationError({"status": _("Choose a status.")})
@@ -285,18 +275,15 @@ def session_update(*, actor, session_id: int, version: int, values: dict, reques
     if not 5 <= duration <= 480:
         raise ValidationError({"duration_minutes": _("A session lasts from 5 minutes to 8 hours.")})
     values = {**values, "notes": values.get("notes", session.notes).strip()}
-    before = {name: getattr(session, name) for name in values}
-    changes = audit_changes(before=before, after=values)
+    changes = versioned_save(session, values)
     if not changes:
         return session
-    for name, value in values.items():
-        setattr(session, name, value)
-    session.version += 1
-    session.save()
-    if "notes" in changes:
-        changes["notes"] = ["***", "***"]
     audit_record(
-        actor=actor, kind=AuditKind.UPDATE, record=session, request=request, changes=changes
+        actor=actor,
+        kind=AuditKind.UPDATE,
+        record=session,
+        request=request,
+        changes=masked(changes, {"notes"}),
     )
     return session
 

@@ -19,6 +19,7 @@ from returnees.models import CaseStatus, Returnee
 from returnees.workflow import StaleEdit
 
 from ..models import FollowUpVisit, ReintegrationPlan, SealedRecordAccess
+from .versioned import refuse_unknown_fields, versioned_save
 
 PLAN_FIELDS = (
     "destination_region",
@@ -40,9 +41,7 @@ def reintegration_plan_save(
     *, actor, returnee: Returnee, version: int | None, values: dict, request=None
 ) -> ReintegrationPlan:
     """Create the plan (version None) or change it (a stale version is refused)."""
-    unknown = set(values) - set(PLAN_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("This field cannot be edited here.") for name in unknown})
+    refuse_unknown_fields(values, PLAN_FIELDS)
     if returnee.status not in PLANNABLE:
         raise ValidationError(
             _("A reintegration plan is made for people who are placed or reintegrating.")
@@ -76,14 +75,9 @@ def reintegration_plan_save(
         return plan
     if version != plan.version:
         raise StaleEdit(plan)
-    before = {name: getattr(plan, name) for name in values}
-    changes = audit_changes(before=before, after=values)
+    changes = versioned_save(plan, values)
     if not changes:
         return plan
-    for name, value in values.items():
-        setattr(plan, name, value)
-    plan.version += 1
-    plan.save()
     audit_record(actor=actor, kind=AuditKind.UPDATE, record=plan, request=request, changes=changes)
     return plan
 

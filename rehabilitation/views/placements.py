@@ -1,5 +1,3 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +19,7 @@ from ..forms import (
     GoalUpdateForm,
     PlacementForm,
     ReviewForm,
+    month_of,
 )
 from ..models import Enrolment, PlanGoal, RehabilitationPlan
 
@@ -268,8 +267,7 @@ def class_attendance(request):
     roster, errors, month = [], [], None
     if picker.is_valid():
         institution, _sep, grade = picker.cleaned_data["klass"].partition("|")
-        year, number = (int(x) for x in picker.cleaned_data["month"].split("-"))
-        month = date(year, number, 1)
+        month = month_of(picker.cleaned_data["month"])
         roster = selectors.class_roster(
             user=request.user, institution=institution, grade=grade, month=month
         )

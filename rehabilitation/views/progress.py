@@ -1,13 +1,12 @@
 """Centre staff's progress records: activities with monthly participation, sessions with
 confidential notes, progress ratings and each person's trajectory."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,12 +20,12 @@ from returnees.workflow import StaleEdit
 
 from .. import selectors, services
 from ..forms import (
-    MONTH_FIELD,
     ActivityForm,
     ParticipationForm,
     RatingForm,
     SessionForm,
     SessionUpdateForm,
+    month_of,
 )
 from ..models import Activity, AssessmentInstrument
 from ..selectors.charts import trajectory_chart
@@ -35,15 +34,6 @@ from ..selectors.charts import trajectory_chart
 def _centre_staff_only(user):
     if not policy.can(user, Action.RECORD_PROGRESS) or not policy.user_centres(user).exists():
         raise Http404
-
-
-def _month_from(value: str) -> date | None:
-    import re
-
-    if not re.fullmatch(MONTH_FIELD["regex"], value or ""):
-        return None
-    year, number = (int(x) for x in value.split("-"))
-    return date(year, number, 1)
 
 
 @login_required
@@ -79,8 +69,8 @@ def activity_sheet(request, pk):
     """One activity's month: every resident of the centre with how often they took part.
     Each row saves on its own (htmx, no reload), or as a plain form without JavaScript."""
     activity = _activity_for(request.user, pk)
-    month = _month_from(request.GET.get("month", "")) or selectors.month_start(timezone.localdate())
-    bad_month = "month" in request.GET and _month_from(request.GET["month"]) is None
+    month = month_of(request.GET.get("month", "")) or selectors.month_start(timezone.localdate())
+    bad_month = "month" in request.GET and month_of(request.GET["month"]) is None
     rows = selectors.activity_sheet(user=request.user, activity=activity, month=month)
     return render(
         request,
@@ -108,7 +98,7 @@ def activity_sheet(request, pk):
 def activity_participation(request, pk, person_pk):
     activity = _activity_for(request.user, pk)
     person = policy.returnee_get_for_user(request.user, person_pk, Action.RECORD_PROGRESS)
-    month = _month_from(request.POST.get("month", ""))
+    month = month_of(request.POST.get("month", ""))
     form = ParticipationForm(request.POST)
     error = ""
     row = None
@@ -161,13 +151,7 @@ def activity_participation(request, pk, person_pk):
     else:
         messages.success(request, _("Saved."))
     suffix = f"?month={month:%Y-%m}" if month else ""
-    return redirect(f"{activity_url(activity)}{suffix}")
-
-
-def activity_url(activity) -> str:
-    from django.urls import reverse
-
-    return reverse("rehabilitation:activity", args=[activity.pk])
+    return redirect(reverse("rehabilitation:activity", args=[activity.pk]) + suffix)
 
 
 @login_required

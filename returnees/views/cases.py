@@ -116,7 +116,7 @@ def case_context(request, returnee, **extra) -> dict:
         if hasattr(person, "verification")
         else None,
     }
-    context.update(case_sections(user=user, person=person))
+    context.update(case_sections(user=user, person=person, groups=groups))
     context.update(extra)
     return context
 
