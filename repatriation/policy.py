@@ -428,3 +428,16 @@ def centres_visible_to(user) -> QuerySet[Centre]:
     if grants.scope == Scope.AGREEMENT:
         return Centre.objects.filter(agreements__in=grants.agreement_ids).distinct()
     return Centre.objects.none()
+
+
+def operations_visible_to(user):
+    """Operations the user may see: all for roles that view operations, the agreement's for
+    partners, none for anyone else."""
+    from repatriation.operations.models import Operation
+
+    grants = grants_for(user)
+    if "operations.view_operation" in grants.permissions and grants.scope == Scope.ALL:
+        return Operation.objects.all()
+    if grants.scope == Scope.AGREEMENT and "returnees.view_returnee" in grants.permissions:
+        return Operation.objects.filter(agreements__in=grants.agreement_ids).distinct()
+    return Operation.objects.none()

@@ -14,6 +14,8 @@ _DOCS_STYLES = {"style-src": ["'unsafe-inline'"]}
 
 urlpatterns = [
     path("v1/", include("returnees.api.urls")),
+    path("v1/", include("repatriation.operations.api.urls")),
+    path("v1/", include("repatriation.medical.api.urls")),
     path("v1/", include("rehabilitation.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

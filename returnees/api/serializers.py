@@ -4,7 +4,16 @@ does not grant for that person is absent from the response (never null, never ma
 from rest_framework import serializers
 
 from repatriation.accounts.roles import FieldGroup
-from returnees.models import Relationship, Returnee, ReturneeName
+from returnees.models import (
+    EvidenceItem,
+    Guardianship,
+    Household,
+    NationalityVerification,
+    Relationship,
+    RelativeAtHome,
+    Returnee,
+    ReturneeName,
+)
 
 FG = FieldGroup
 # Which field group each field of a person belongs to.
@@ -63,3 +72,72 @@ class PersonSerializer(serializers.ModelSerializer):
         groups = self.context["field_groups"](instance)
         data = super().to_representation(instance)
         return {k: v for k, v in data.items() if PERSON_FIELD_GROUPS[k] in groups}
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    members = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Household
+        fields = read_only_fields = ["id", "reference", "members"]
+
+    def get_members(self, household) -> list[int]:
+        """Only the members the caller may see with the family group (prefetched so)."""
+        return sorted(p.pk for p in household.visible_members)
+
+
+class RelativeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RelativeAtHome
+        fields = read_only_fields = [
+            "id",
+            "returnee",
+            "full_name",
+            "relationship",
+            "region",
+            "contact",
+            "is_verified",
+            "version",
+        ]
+
+
+class GuardianshipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Guardianship
+        fields = read_only_fields = [
+            "id",
+            "child",
+            "guardian_kind",
+            "guardian_relative",
+            "guardian_returnee",
+            "state_body",
+            "legal_basis",
+            "started_on",
+            "ended_on",
+        ]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceItem
+        fields = read_only_fields = ["kind", "confidence", "notes", "added_at"]
+
+
+class VerificationSerializer(serializers.ModelSerializer):
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = NationalityVerification
+        fields = read_only_fields = [
+            "id",
+            "returnee",
+            "claimed_nationality",
+            "claim_notes",
+            "decision",
+            "decision_reason",
+            "decided_at",
+            "via_parent",
+            "opened_at",
+            "evidence",
+            "version",
+        ]

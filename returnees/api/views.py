@@ -1,16 +1,26 @@
 """People: `/api/v1/people/` and `/api/v1/people/{id}/`, scoped and cut by the policy."""
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.response import Response
 
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
-from repatriation.api.base import AuditedViewSet
+from repatriation.api.base import AuditedViewSet, PersonRecordViewSet
 from returnees import selectors
-from returnees.models import CaseStatus, Relationship, Returnee, Sex
+from returnees.models import (
+    CaseStatus,
+    Guardianship,
+    Household,
+    NationalityVerification,
+    Relationship,
+    RelativeAtHome,
+    Returnee,
+    Sex,
+)
 
+from . import serializers as s
 from .serializers import PersonSerializer
 
 
@@ -88,3 +98,47 @@ class PersonViewSet(AuditedViewSet):
         data = self.get_serializer(found, many=True).data
         self.touched = [p.pk for p in found]
         return Response({"next": None, "previous": None, "results": data})
+
+
+class HouseholdViewSet(AuditedViewSet):
+    """Households with a member the caller sees with the family group; only those members."""
+
+    serializer_class = s.HouseholdSerializer
+    queryset = Household.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Household.objects.none()
+        people = policy.returnees_visible_to(self.request.user, FieldGroup.FAMILY)
+        return Household.objects.filter(
+            Exists(people.filter(household=OuterRef("pk")))
+        ).prefetch_related(
+            Prefetch(
+                "members", queryset=people.only("pk", "household_id"), to_attr="visible_members"
+            )
+        )
+
+
+class RelativeViewSet(PersonRecordViewSet):
+    serializer_class = s.RelativeSerializer
+    queryset = RelativeAtHome.objects.none()
+    field_group = FieldGroup.FAMILY
+    filterset_fields = ["returnee", "is_verified"]
+
+
+class GuardianshipViewSet(PersonRecordViewSet):
+    serializer_class = s.GuardianshipSerializer
+    queryset = Guardianship.objects.none()
+    field_group = FieldGroup.FAMILY
+    person_field = "child"
+    filterset_fields = ["child", "guardian_kind"]
+
+
+class VerificationViewSet(PersonRecordViewSet):
+    serializer_class = s.VerificationSerializer
+    queryset = NationalityVerification.objects.none()
+    field_group = FieldGroup.VERIFICATION
+    filterset_fields = ["returnee", "decision"]
+
+    def base_queryset(self):
+        return NationalityVerification.objects.prefetch_related("evidence")

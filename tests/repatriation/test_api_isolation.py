@@ -13,8 +13,14 @@ from rehabilitation.api.urls import router as rehabilitation_router
 from rehabilitation.models import AssessmentInstrument, Session
 from repatriation.accounts.roles import Discipline, FieldGroup, Role
 from repatriation.accounts.services import api_client_create
+from repatriation.medical.api.urls import router as medical_router
+from repatriation.medical.services import assessment_record
+from repatriation.operations.api.urls import router as operations_router
 from returnees.api.urls import router as returnees_router
-from tests.factories import AgreementFactory, UserFactory
+from returnees.models import Guardianship, Household, RelativeAtHome
+from tests.factories import AgreementFactory, ManifestEntryFactory, UserFactory
+
+ROUTERS = (returnees_router, operations_router, medical_router, rehabilitation_router)
 
 ALL_GROUPS = [g.value for g in FieldGroup]
 
@@ -25,9 +31,27 @@ def _psychologist(centre, name):
     return user
 
 
-def _records(users, person, centre, tag):
-    """One record of every kind about `person` at `centre`."""
+def _records(users, person, centre, tag, entry):
+    """One record of every kind about `person` at `centre`, and `entry` on a manifest."""
     staff = _psychologist(centre, f"psy_{tag}")
+    person.household = Household.objects.create(reference=f"HH-ISO-{tag}")
+    person.save()
+    relative = RelativeAtHome.objects.create(
+        returnee=person, full_name=f"Relative {tag}", relationship="aunt", region="Almaty"
+    )
+    guardianship = Guardianship.objects.create(
+        child=person,
+        guardian_kind="relative",
+        guardian_relative=relative,
+        legal_basis="court_order",
+        started_on=date(2026, 2, 1),
+        created_by=users[Role.CASEWORKER],
+    )
+    medical = assessment_record(
+        actor=users[Role.MEDICAL_OFFICER],
+        returnee=person,
+        values={"stage": "arrival", "assessed_on": date(2026, 11, 1), "triage": "green"},
+    )
     instrument = AssessmentInstrument.objects.get(code="rehabilitation-progress")
     goal = rehab.plan_goal_add(
         actor=users[Role.CASEWORKER], returnee=person, domain="education", description="School"
@@ -81,6 +105,13 @@ def _records(users, person, centre, tag):
     )
     return {
         "people": person.pk,
+        "households": person.household_id,
+        "relatives": relative.pk,
+        "guardianships": guardianship.pk,
+        "verifications": person.verification.pk,
+        "operations": entry.operation_id,
+        "manifest-entries": entry.pk,
+        "medical-assessments": medical.pk,
         "centres": centre.pk,
         "placements": person.placements.get().pk,
         "plans": goal.plan_id,
@@ -97,6 +128,13 @@ def _records(users, person, centre, tag):
 # The field group each endpoint's records belong to (None: centre records, by scope only).
 MATRIX = {
     "people": FieldGroup.IDENTITY,
+    "households": FieldGroup.FAMILY,
+    "relatives": FieldGroup.FAMILY,
+    "guardianships": FieldGroup.FAMILY,
+    "verifications": FieldGroup.VERIFICATION,
+    "operations": None,
+    "manifest-entries": FieldGroup.IDENTITY,
+    "medical-assessments": FieldGroup.MEDICAL,
     "centres": None,
     "placements": FieldGroup.IDENTITY,
     "plans": FieldGroup.PSYCHOSOCIAL,
@@ -111,8 +149,7 @@ MATRIX = {
 
 
 def test_every_endpoint_is_in_the_matrix():
-    registered = {prefix for prefix, _v, _b in returnees_router.registry}
-    registered |= {prefix for prefix, _v, _b in rehabilitation_router.registry}
+    registered = {prefix for router in ROUTERS for prefix, _v, _b in router.registry}
     assert registered == set(MATRIX)
 
 
@@ -120,10 +157,16 @@ def test_every_endpoint_is_in_the_matrix():
 def setting(users, world):
     a, b = world["person_a"], world["person_b"]
     centre_a, centre_b = a.placements.get().centre, b.placements.get().centre
-    records = {"a": _records(users, a, centre_a, "a"), "b": _records(users, b, centre_b, "b")}
+    entry_a = world["person_on_operation"].manifest_entries.get()
+    entry_b = ManifestEntryFactory(returnee=b)  # on an operation no agreement covers
+    records = {
+        "a": _records(users, a, centre_a, "a", entry_a),
+        "b": _records(users, b, centre_b, "b", entry_b),
+    }
     narrow = users[Role.PARTNER_AGENCY].agreementusergrant_set.get().content_object
     wide = AgreementFactory(read_field_groups=ALL_GROUPS)
     wide.centres.add(centre_a)
+    wide.operations.add(entry_a.operation)
     tokens = {}
     for name, agreement in (("narrow", narrow), ("wide", wide)):
         tokens[name] = api_client_create(
