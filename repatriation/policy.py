@@ -15,6 +15,7 @@ Superuser flags are deliberately ignored: access comes from roles alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -133,8 +134,9 @@ class Grants:
     roles: frozenset[Role]
     scope: Scope
     field_groups: frozenset[FieldGroup]
-    # For partner staff: each valid agreement and the field groups it lets them read.
+    # For partner staff: each valid agreement and the field groups it lets them read, and write.
     agreement_groups: dict[int, frozenset[FieldGroup]]
+    agreement_write_groups: dict[int, frozenset[FieldGroup]] = dc_field(default_factory=dict)
 
     @property
     def agreement_ids(self) -> frozenset[int]:
@@ -178,13 +180,17 @@ def _active_agreements(user) -> QuerySet[DataSharingAgreement]:
     )
 
 
+def _known_groups(names) -> frozenset[FieldGroup]:
+    return frozenset(FieldGroup(g) for g in names or [] if g in FieldGroup.values)
+
+
 def grants_for(user) -> Grants:
     """The user's grants, cached on the user object for the length of the request."""
     cached = getattr(user, "_policy_grants", None)
     if cached is not None:
         return cached
     if not (user and user.is_authenticated and user.is_active):
-        grants = Grants(frozenset(), frozenset(), Scope.NONE, frozenset(), {})
+        grants = Grants(frozenset(), frozenset(), Scope.NONE, frozenset(), {}, {})
     else:
         perms, roles = _role_permissions(user)
         scope = next((s for s in _SCOPE_ORDER if f"accounts.scope_{s.value}" in perms), Scope.NONE)
@@ -192,13 +198,16 @@ def grants_for(user) -> Grants:
             FieldGroup(p.split("_", 1)[1]) for p in perms if p.startswith("accounts.fieldgroup_")
         }
         agreement_groups: dict[int, frozenset[FieldGroup]] = {}
+        write_groups: dict[int, frozenset[FieldGroup]] = {}
         if scope == Scope.AGREEMENT:
-            for pk, read_groups in _active_agreements(user).values_list("pk", "read_field_groups"):
-                agreement_groups[pk] = frozenset(
-                    FieldGroup(g) for g in read_groups or [] if g in FieldGroup.values
-                )
+            for pk, read, write in _active_agreements(user).values_list(
+                "pk", "read_field_groups", "write_field_groups"
+            ):
+                agreement_groups[pk] = _known_groups(read)
+                # Writable only where also readable, whatever the agreement row says.
+                write_groups[pk] = _known_groups(write) & agreement_groups[pk]
                 groups.update(agreement_groups[pk])
-        grants = Grants(perms, roles, scope, frozenset(groups), agreement_groups)
+        grants = Grants(perms, roles, scope, frozenset(groups), agreement_groups, write_groups)
     if user is not None:
         user._policy_grants = grants
     return grants
@@ -218,12 +227,9 @@ def field_groups_for(user, returnee: Returnee | None = None) -> frozenset[FieldG
     return field_groups_for_many(user, [returnee])[returnee.pk]
 
 
-def field_groups_for_many(user, people) -> dict[int, frozenset[FieldGroup]]:
-    """`field_groups_for` of each of `people`, in two queries whatever their number."""
-    grants = grants_for(user)
-    ids = [p.pk for p in people]
-    if grants.scope != Scope.AGREEMENT:
-        return dict.fromkeys(ids, grants.field_groups)
+def _covering_agreements(grants: Grants, ids: list[int]) -> dict[int, set[int]]:
+    """For a partner: which of its valid agreements cover each person (a current placement at
+    an agreement's centre, or a place on an agreement's operation), in two queries."""
     covering: dict[int, set[int]] = {pk: set() for pk in ids}
     for person_id, agreement_id in DataSharingAgreement.centres.through.objects.filter(
         datasharingagreement_id__in=grants.agreement_ids,
@@ -236,10 +242,75 @@ def field_groups_for_many(user, people) -> dict[int, frozenset[FieldGroup]]:
         operation__manifest__returnee_id__in=ids,
     ).values_list("operation__manifest__returnee_id", "datasharingagreement_id"):
         covering[person_id].add(agreement_id)
+    return covering
+
+
+def field_groups_for_many(user, people) -> dict[int, frozenset[FieldGroup]]:
+    """`field_groups_for` of each of `people`, in two queries whatever their number."""
+    grants = grants_for(user)
+    ids = [p.pk for p in people]
+    if grants.scope != Scope.AGREEMENT:
+        return dict.fromkeys(ids, grants.field_groups)
     return {
         pk: frozenset().union(*(grants.agreement_groups[a] for a in agreements))
-        for pk, agreements in covering.items()
+        for pk, agreements in _covering_agreements(grants, ids).items()
     }
+
+
+# Which permission lets staff write each field group; a partner writes the groups its
+# covering agreements list as writable instead.
+_WRITE_PERMISSIONS: dict[FieldGroup, str] = {
+    FieldGroup.IDENTITY: "returnees.change_returnee",
+    FieldGroup.CONTACT: "returnees.change_returnee",
+    FieldGroup.FAMILY: "returnees.change_returnee",
+    FieldGroup.VERIFICATION: "returnees.change_returnee",  # the claim; decisions are pages only
+    FieldGroup.MEDICAL: "returnees.record_medical",
+    FieldGroup.PSYCHOSOCIAL: "rehabilitation.record_progress",
+    FieldGroup.EDUCATION: "rehabilitation.record_progress",
+    FieldGroup.LEGAL: "returnees.record_legal",
+}
+
+
+def _role_write_groups(grants: Grants) -> frozenset[FieldGroup]:
+    return frozenset(
+        group
+        for group, permission in _WRITE_PERMISSIONS.items()
+        if permission in grants.permissions and group in grants.field_groups
+    )
+
+
+def writable_groups_for_registration(user) -> frozenset[FieldGroup]:
+    """The field groups a user registering a new person may fill in (none without the right
+    to register: a partner's agreement covers people already placed or on a wave)."""
+    grants = grants_for(user)
+    if not can(user, Action.REGISTER) or grants.scope != Scope.ALL:
+        return frozenset()
+    return _role_write_groups(grants)
+
+
+def writable_groups_for_many(user, people) -> dict[int, frozenset[FieldGroup]]:
+    """The field groups the user may write on each of `people` (who must already be in the
+    user's scope): none on a sealed record."""
+    grants = grants_for(user)
+    ids = [p.pk for p in people]
+    if grants.scope == Scope.AGREEMENT:
+        groups = {
+            pk: frozenset().union(*(grants.agreement_write_groups[a] for a in agreements))
+            for pk, agreements in _covering_agreements(grants, ids).items()
+        }
+    else:
+        groups = dict.fromkeys(ids, _role_write_groups(grants))
+    for person in people:
+        if person.sealed_at:
+            groups[person.pk] = frozenset()
+    return groups
+
+
+def may_write(user, group: FieldGroup, returnee: Returnee) -> bool:
+    """May `user` write `group` on this person: in scope with that group, and granted it."""
+    if not returnees_visible_to(user, group).filter(pk=returnee.pk).exists():
+        return False
+    return group in writable_groups_for_many(user, [returnee])[returnee.pk]
 
 
 def may_see_field_group(user, group: FieldGroup) -> bool:

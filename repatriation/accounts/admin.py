@@ -1,3 +1,5 @@
+import ipaddress
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -112,6 +114,17 @@ class ApiClientAddForm(forms.ModelForm):
         label=_("Days until the token expires"), min_value=1, max_value=3 * 365, initial=365
     )
 
+    full_scope = forms.BooleanField(
+        label=_("Full scope (ministry integration)"),
+        required=False,
+        help_text=_("Every person and field group, with no agreement. Leave the agreement empty."),
+    )
+    addresses = forms.CharField(
+        label=_("Allowed client addresses (full scope only)"),
+        required=False,
+        help_text=_("IP addresses or CIDR networks, separated by commas; empty allows any."),
+    )
+
     class Meta:
         model = ApiClient
         fields = ["name", "organisation", "agreement"]
@@ -121,6 +134,22 @@ class ApiClientAddForm(forms.ModelForm):
         agreement, organisation = data.get("agreement"), data.get("organisation")
         if agreement and organisation and agreement.organisation_id != organisation.pk:
             self.add_error("agreement", _("The agreement belongs to another organisation."))
+        if data.get("full_scope") and agreement:
+            self.add_error("agreement", _("A full-scope client has no agreement."))
+        if not data.get("full_scope") and not agreement:
+            self.add_error("agreement", _("Choose the agreement, or tick full scope."))
+        data["allowed_addresses"] = [
+            a.strip() for a in data.get("addresses", "").split(",") if a.strip()
+        ]
+        if data["allowed_addresses"] and not data.get("full_scope"):
+            self.add_error("addresses", _("A partner's client follows its agreement's list."))
+        for entry in data["allowed_addresses"]:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                self.add_error(
+                    "addresses", _("%(entry)s is not an IP address or network.") % {"entry": entry}
+                )
         return data
 
     def _post_clean(self):
@@ -137,6 +166,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         "name",
         "organisation",
         "agreement",
+        "allowed_addresses",
         "token_prefix",
         "created_at",
         "expires_at",
@@ -148,7 +178,14 @@ class ApiClientAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = ApiClientAddForm
-            kwargs["fields"] = ["name", "organisation", "agreement", "days"]
+            kwargs["fields"] = [
+                "name",
+                "organisation",
+                "agreement",
+                "full_scope",
+                "addresses",
+                "days",
+            ]
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
@@ -163,6 +200,7 @@ class ApiClientAdmin(admin.ModelAdmin):
             agreement=form.cleaned_data["agreement"],
             name=form.cleaned_data["name"],
             days=form.cleaned_data["days"],
+            allowed_addresses=form.cleaned_data["allowed_addresses"],
         )
         # The admin goes on with its own object (logging, redirect): make it the saved row.
         for field in ApiClient._meta.concrete_fields:

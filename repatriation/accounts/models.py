@@ -139,6 +139,18 @@ class ApiClient(models.Model):
         on_delete=models.PROTECT,
         related_name="api_clients",
         verbose_name=_("data-sharing agreement"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for a ministry integration client, which has full scope."),
+    )
+    allowed_addresses = models.JSONField(
+        _("allowed client addresses"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "For a full-scope client: IP addresses or networks in CIDR form; empty allows any. "
+            "A partner's client follows its agreement's list."
+        ),
     )
     account = models.OneToOneField(
         User, on_delete=models.PROTECT, related_name="api_client", editable=False
@@ -164,3 +176,32 @@ class ApiClient(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def is_full_scope(self) -> bool:
+        return self.agreement_id is None
+
+    @property
+    def addresses(self) -> list[str]:
+        return self.agreement.allowed_addresses if self.agreement else self.allowed_addresses
+
+
+class IdempotencyKey(models.Model):
+    """A `POST` made with an `Idempotency-Key`: the same key and body get the first answer
+    again, so a partner may retry after a timeout without registering anyone twice."""
+
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response = models.JSONField(null=True)
+    location = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.key}"

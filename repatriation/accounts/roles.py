@@ -23,6 +23,8 @@ class Role(models.TextChoices):
     MINISTRY_OFFICIAL = "ministry_official", _("Ministry official")
     PARTNER_AGENCY = "partner_agency", _("Partner agency")
     AUDITOR = "auditor", _("Auditor")
+    # A ministry system's API client (`api_client create --full-scope`), never a person.
+    INTEGRATION = "integration", _("Ministry integration system")
 
 
 class FieldGroup(models.TextChoices):
@@ -170,6 +172,22 @@ ROLE_GRANTS: dict[Role, RoleGrant] = {
         Scope.AGREEMENT, frozenset(), frozenset({"returnees.view_returnee"})
     ),
     Role.AUDITOR: RoleGrant(Scope.NONE, frozenset(), frozenset({"audit.view_auditevent"})),
+    # Full scope means every person, not every field group: medical, psychosocial and legal
+    # records stay with their professions (a ministry of health's system needs an agreement
+    # that says so). Registers people, corrects the registry's fields, requests reports.
+    Role.INTEGRATION: RoleGrant(
+        Scope.ALL,
+        frozenset({FG.IDENTITY, FG.CONTACT, FG.FAMILY, FG.VERIFICATION, FG.EDUCATION}),
+        frozenset(
+            {
+                "returnees.view_returnee",
+                "returnees.add_returnee",
+                "returnees.change_returnee",
+                "operations.view_operation",
+                "reporting.view_aggregates",
+            }
+        ),
+    ),
 }
 
 # Permissions that encode scope and field groups, attached to the User model's content type.

@@ -1,6 +1,7 @@
 """Writes for accounts: roles, users, staff rosters and agreement grants. Each is audited."""
 
 import hashlib
+import ipaddress
 import secrets
 from datetime import timedelta
 
@@ -15,7 +16,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from repatriation.audit.models import AuditKind
 from repatriation.audit.services import audit_record
 
-from .models import ApiClient, DataSharingAgreement, Organisation, User
+from .models import ApiClient, DataSharingAgreement, IdempotencyKey, Organisation, User
 from .roles import FIELD_GROUP_PERMISSIONS, SCOPE_PERMISSIONS, Role, role_permission_names
 
 
@@ -130,6 +131,17 @@ def sessions_clear_expired() -> int:
     return deleted
 
 
+IDEMPOTENCY_KEY_HOURS = 24
+
+
+def idempotency_keys_expire() -> int:
+    """A partner retries within minutes; a day later the same key may start anew."""
+    deleted, _ = IdempotencyKey.objects.filter(
+        created_at__lt=timezone.now() - timedelta(hours=IDEMPOTENCY_KEY_HOURS)
+    ).delete()
+    return deleted
+
+
 API_TOKEN_PREFIX = "rpk"  # noqa: S105 - marks a token, is not one
 
 
@@ -142,16 +154,29 @@ def api_client_create(
     *,
     actor,
     organisation: Organisation,
-    agreement: DataSharingAgreement,
+    agreement: DataSharingAgreement | None,
     name: str,
     days: int = 365,
+    allowed_addresses: list[str] = (),
 ) -> tuple[ApiClient, str]:
     """A new API client and its token, which is returned once and stored only hashed.
 
-    The client acts as a service account of the partner-agency role granted the agreement,
-    so the policy scopes it exactly as it scopes the partner's staff."""
-    if agreement.organisation_id != organisation.pk:
+    With an agreement, the client acts as a service account of the partner-agency role
+    granted the agreement, so the policy scopes it exactly as it scopes the partner's staff.
+    Without one it is a ministry integration client: the integration role, full scope."""
+    if agreement is not None and agreement.organisation_id != organisation.pk:
         raise ValidationError({"agreement": "The agreement belongs to another organisation."})
+    if agreement is not None and allowed_addresses:
+        raise ValidationError(
+            {"allowed_addresses": "A partner's client follows its agreement's addresses."}
+        )
+    for entry in allowed_addresses:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValidationError(
+                {"allowed_addresses": f"{entry!r} is not an IP address or CIDR network."}
+            ) from None
     if not 1 <= days <= 3 * 365:
         raise ValidationError({"days": "A token lives from 1 day to 3 years."})
     prefix = secrets.token_hex(4)
@@ -164,8 +189,10 @@ def api_client_create(
     )
     account.set_unusable_password()  # signs in only with the token, never on the pages
     account.save()
-    account.groups.set(Group.objects.filter(name=Role.PARTNER_AGENCY.value))
-    assign_perm("accounts.use_agreement", account, agreement)
+    role = Role.PARTNER_AGENCY if agreement is not None else Role.INTEGRATION
+    account.groups.set(Group.objects.filter(name=role.value))
+    if agreement is not None:
+        assign_perm("accounts.use_agreement", account, agreement)
     client = ApiClient.objects.create(
         name=name,
         organisation=organisation,
@@ -173,6 +200,7 @@ def api_client_create(
         account=account,
         token_prefix=prefix,
         token_hash=api_token_hash(token),
+        allowed_addresses=list(allowed_addresses),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         expires_at=timezone.now() + timedelta(days=days),
     )
@@ -182,7 +210,7 @@ def api_client_create(
         record=client,
         username="system",
         changes={
-            "agreement": [None, agreement.pk],
+            "agreement": [None, agreement.pk if agreement else "full scope"],
             "expires_at": [None, client.expires_at.isoformat()],
         },
     )

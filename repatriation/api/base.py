@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.dateparse import parse_datetime
 from rest_framework import exceptions, viewsets
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
 
 from repatriation.accounts.models import ApiClient
 from repatriation.audit.models import AuditKind
@@ -37,9 +38,13 @@ class AuditedViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        self.touched = [response.data["id"]] if "id" in response.data else []
-        return response
+        """One record, with its ETag: what `If-Match` must carry to change it."""
+        from .writes import etag_of
+
+        record = self.get_object()
+        data = self.get_serializer(record).data
+        self.touched = [record.pk]
+        return Response(data, headers={"ETag": etag_of(record, data)})
 
     def updated_since(self, queryset):
         value = self.request.query_params.get("updated_since")

@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rehabilitation.tasks.cases_seal_due",
         "schedule": 24 * 60 * 60,
     },
+    "idempotency-keys-expire": {
+        "task": "repatriation.accounts.tasks.idempotency_keys_expire",
+        "schedule": 60 * 60,
+    },
 }
 # A closed case is sealed this many days after closing; opening a sealed record lasts this long.
 CASE_SEAL_AFTER_DAYS = env_int("CASE_SEAL_AFTER_DAYS", 365)
@@ -253,6 +257,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "REDOC_UI_SETTINGS": {},
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"VerificationDecisionEnum": "returnees.models.VerificationDecision"},
 }
 
 AUDIT_PAGE_SIZE = 50

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from repatriation.accounts.roles import FieldGroup
 from returnees.models import (
+    ClosureReason,
     EvidenceItem,
     Guardianship,
     Household,
@@ -13,6 +14,7 @@ from returnees.models import (
     RelativeAtHome,
     Returnee,
     ReturneeName,
+    Sex,
 )
 
 FG = FieldGroup
@@ -141,3 +143,77 @@ class VerificationSerializer(serializers.ModelSerializer):
             "evidence",
             "version",
         ]
+
+
+# What a client may send about a person, with the field group each belongs to.
+PERSON_UPDATE_FIELDS: dict[str, FieldGroup] = {
+    name: PERSON_FIELD_GROUPS[name]
+    for name in (
+        "sex",
+        "date_of_birth",
+        "date_of_birth_estimated",
+        "place_of_birth",
+        "claimed_nationality",
+        "is_unaccompanied",
+        "is_separated",
+        "is_orphan",
+        "is_pregnant",
+        "is_injured",
+        "has_disability",
+        "phone",
+    )
+}
+PERSON_CREATE_FIELDS: dict[str, FieldGroup] = {
+    "full_name": FG.IDENTITY,
+    "name_latin": FG.IDENTITY,
+    "not_duplicate_of": FG.IDENTITY,
+    "mother": FG.FAMILY,
+    **PERSON_UPDATE_FIELDS,
+}
+
+
+class PersonInputSerializer(serializers.Serializer):
+    """Types and formats of what is sent; the registry's services apply the rules."""
+
+    full_name = serializers.CharField(max_length=200, help_text="As recorded, in any script.")
+    name_latin = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    date_of_birth = serializers.DateField()
+    date_of_birth_estimated = serializers.BooleanField(required=False, default=False)
+    place_of_birth = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    claimed_nationality = serializers.RegexField(
+        r"^[A-Z]{2}$",
+        required=False,
+        default="KZ",
+        error_messages={"invalid": "Two capital letters (ISO 3166), e.g. KZ."},
+    )
+    phone = serializers.RegexField(
+        r"^[+0-9 ()-]{5,40}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": "Digits, spaces, + ( ) - only, 5 to 40 characters."},
+    )
+    is_unaccompanied = serializers.BooleanField(required=False, default=False)
+    is_separated = serializers.BooleanField(required=False, default=False)
+    is_orphan = serializers.BooleanField(required=False, default=False)
+    is_pregnant = serializers.BooleanField(required=False, default=False)
+    is_injured = serializers.BooleanField(required=False, default=False)
+    has_disability = serializers.BooleanField(required=False, default=False)
+    mother = serializers.IntegerField(
+        required=False, min_value=1, help_text="The mother's id: the child joins her household."
+    )
+    not_duplicate_of = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=20,
+        help_text="People the registry suggested as possible duplicates whom you have checked "
+        "and found to be someone else.",
+    )
+
+
+class TransitionSerializer(serializers.Serializer):
+    transition = serializers.CharField(max_length=40)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    closure_reason = serializers.ChoiceField(
+        choices=ClosureReason.choices, required=False, allow_blank=True
+    )

@@ -3,12 +3,21 @@
 from django.db.models import Exists, OuterRef, Prefetch
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
 from repatriation.api.base import AuditedViewSet, PersonRecordViewSet
-from returnees import selectors
+from repatriation.api.writes import (
+    PreconditionFailed,
+    RecordWrites,
+    json_object,
+    refuse_fields,
+    version_from_if_match,
+)
+from returnees import selectors, services
 from returnees.models import (
     CaseStatus,
     Guardianship,
@@ -22,6 +31,27 @@ from returnees.models import (
 
 from . import serializers as s
 from .serializers import PersonSerializer
+
+
+class PossibleDuplicates(exceptions.APIException):
+    status_code = 409
+    default_detail = (
+        "This person may already be registered: check the people under `errors.duplicates` "
+        "and, if none is the same person, send their ids in `not_duplicate_of`."
+    )
+
+    def __init__(self, candidates):
+        super().__init__()
+        self.errors = {"duplicates": candidates}
+
+
+class StepRefused(exceptions.APIException):
+    status_code = 409
+    default_detail = "The case cannot take this step now; see `errors.transition` for why."
+
+    def __init__(self, errors):
+        super().__init__()
+        self.errors = errors
 
 
 class PersonFilter(filters.FilterSet):
@@ -50,10 +80,138 @@ class PersonFilter(filters.FilterSet):
         ]
     )
 )
-class PersonViewSet(AuditedViewSet):
+class PersonViewSet(RecordWrites, AuditedViewSet):
+    """People: register (`POST`), correct (`PATCH`/`PUT` with `If-Match`), move along the
+    case workflow (`POST .../transitions/`), all through the registry's services."""
+
     serializer_class = PersonSerializer
     queryset = Returnee.objects.none()
     filterset_class = PersonFilter
+    input_serializer = s.PersonInputSerializer
+    create_fields = s.PERSON_CREATE_FIELDS
+    update_fields = s.PERSON_UPDATE_FIELDS
+
+    def person_of(self, record):
+        return record
+
+    def create_person(self, values):
+        return None  # the person is being registered
+
+    def writable_groups(self, person):
+        if person is None:
+            return policy.writable_groups_for_registration(self.request.user)
+        return super().writable_groups(person)
+
+    def _create(self, request):
+        if not policy.writable_groups_for_registration(request.user):
+            raise exceptions.PermissionDenied("Your access does not let you register people.")
+        return super()._create(request)
+
+    def record_create(self, values, person):
+        user = self.request.user
+        mother = None
+        if values.get("mother"):
+            mother = (
+                policy.returnees_visible_to(user, FieldGroup.FAMILY)
+                .filter(pk=values["mother"])
+                .first()
+            )
+            if mother is None:
+                raise exceptions.ValidationError({"mother": ["There is no such person."]})
+        candidates = selectors.duplicate_candidates(
+            user=user,
+            full_name=values["full_name"],
+            date_of_birth=values["date_of_birth"],
+            sex=values["sex"],
+            estimated=values.get("date_of_birth_estimated", False),
+            mother_name=mother.primary_name if mother else "",
+        )
+        checked = set(values.get("not_duplicate_of", []))
+        unchecked = [c for c in candidates if c.returnee.pk not in checked]
+        if unchecked:
+            raise PossibleDuplicates([{"id": c.returnee.pk, "score": c.score} for c in unchecked])
+        flags = {
+            name: values[name]
+            for name in (
+                "is_unaccompanied",
+                "is_separated",
+                "is_orphan",
+                "is_pregnant",
+                "is_injured",
+                "has_disability",
+            )
+            if name in values
+        }
+        person_input = services.PersonInput(
+            full_name=values["full_name"],
+            sex=values["sex"],
+            date_of_birth=values["date_of_birth"],
+            date_of_birth_estimated=values.get("date_of_birth_estimated", False),
+            place_of_birth=values.get("place_of_birth", ""),
+            claimed_nationality=values.get("claimed_nationality", "KZ"),
+            name_latin=values.get("name_latin", ""),
+            flags=flags,
+            phone=values.get("phone", ""),
+        )
+        findings = [
+            services.DuplicateFinding(
+                candidate_id=c.returnee.pk,
+                score=c.score,
+                same_person=False,
+                reason="Checked by the API client: not the same person.",
+            )
+            for c in candidates
+        ]
+        return services.returnee_register(
+            actor=user, person=person_input, mother=mother, findings=findings, request=self.request
+        )
+
+    def record_update(self, record, version, values):
+        return services.returnee_update(
+            actor=self.request.user,
+            returnee_id=record.pk,
+            version=version,
+            values=values,
+            request=self.request,
+        )
+
+    @extend_schema(request=s.TransitionSerializer, responses=PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        """Take one step of the case workflow (`If-Match` needed): the same steps, rules and
+        preconditions as on the case page."""
+        from returnees import workflow
+
+        person = self.get_object()
+        data = json_object(request)
+        refuse_fields(data, dict.fromkeys(("transition", "reason", "closure_reason")), (), None)
+        serializer = s.TransitionSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        step = workflow.TRANSITIONS.get(values["transition"])
+        if step is None or not step.manual:
+            names = sorted(n for n, t in workflow.TRANSITIONS.items() if t.manual)
+            raise exceptions.ValidationError(
+                {"transition": [f"There is no such step; one of: {', '.join(names)}."]}
+            )
+        if not policy.can(request.user, step.action, person):
+            raise exceptions.PermissionDenied("Your access does not let you take this step.")
+        version = version_from_if_match(request, person)
+        try:
+            person = workflow.case_transition(
+                actor=request.user,
+                returnee_id=person.pk,
+                name=step.name,
+                version=version,
+                reason=values.get("reason", ""),
+                closure_reason=values.get("closure_reason", ""),
+                request=request,
+            )
+        except workflow.StaleEdit:
+            raise PreconditionFailed() from None
+        except workflow.TransitionRefused as refused:
+            raise StepRefused({"transition": [str(r) for r in refused.reasons]}) from None
+        return self._answer(person, 200)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller

@@ -72,6 +72,7 @@ NAV = {
     Role.MINISTRY_OFFICIAL: {"home", "dashboard"},
     Role.PARTNER_AGENCY: {"home", "people"},
     Role.AUDITOR: {"home", "audit"},
+    Role.INTEGRATION: {"home", "people", "operations", "dashboard"},
 }
 
 

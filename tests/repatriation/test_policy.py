@@ -22,12 +22,13 @@ VISIBLE = {
     Role.PARTNER_AGENCY: {"person_a", "person_on_operation"},
     Role.MINISTRY_OFFICIAL: set(),
     Role.AUDITOR: set(),
+    Role.INTEGRATION: ALL_PEOPLE,
     "outsider": set(),
 }
 # Pages that are not about one person: who gets 200; everyone else 404.
 PAGES = {
     "returnees:list": {r for r, people in VISIBLE.items() if people},
-    "reporting:dashboard": {Role.MINISTRY_OFFICIAL, Role.PROGRAMME_MANAGER},
+    "reporting:dashboard": {Role.MINISTRY_OFFICIAL, Role.PROGRAMME_MANAGER, Role.INTEGRATION},
     "audit:event_list": {Role.AUDITOR},
 }
 
@@ -201,7 +202,13 @@ def test_centre_scope_is_one_query_whatever_the_size(world, django_assert_num_qu
 # where the centre staff work and which the partner's agreement covers): every role.
 R = Role
 REHABILITATION_MATRIX = {
-    Action.VIEW_EDUCATION: {R.ADMINISTRATOR, R.CENTRE_STAFF, R.PROGRAMME_MANAGER, R.PARTNER_AGENCY},
+    Action.VIEW_EDUCATION: {
+        R.ADMINISTRATOR,
+        R.CENTRE_STAFF,
+        R.PROGRAMME_MANAGER,
+        R.PARTNER_AGENCY,
+        R.INTEGRATION,
+    },
     Action.VIEW_PSYCHOSOCIAL: {R.CENTRE_STAFF},
     Action.RECORD_PROGRESS: {R.CENTRE_STAFF},
     Action.VIEW_LEGAL: {R.LEGAL_OFFICER, R.PROGRAMME_MANAGER},
@@ -212,6 +219,7 @@ REHABILITATION_MATRIX = {
         R.VERIFICATION_OFFICER,
         R.CENTRE_STAFF,
         R.PROGRAMME_MANAGER,
+        R.INTEGRATION,
     },
     Action.EDIT_REINTEGRATION: {R.CASEWORKER},
     Action.EDIT_PLAN: {R.CASEWORKER, R.CENTRE_STAFF},

@@ -63,7 +63,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             or not hmac.compare_digest(client.token_hash, api_token_hash(token))
             or not client.is_usable
             or not client.account.is_active
-            or not _address_allowed(client_ip(request), client.agreement.allowed_addresses)
+            or not _address_allowed(client_ip(request), client.addresses)
         ):
             raise exceptions.AuthenticationFailed(_("The token is not valid."))
         now = timezone.now()

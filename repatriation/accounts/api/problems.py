@@ -53,6 +53,7 @@ def problem_exception_handler(exc, context):
         detail = "The request has errors; see `errors` for each field."
     else:
         detail = str(data.get("detail", "")) if isinstance(data, dict) else str(data)
+        errors = getattr(exc, "errors", None)  # e.g. the possible duplicates of a 409
     headers = {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate")}
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" not in headers:
         headers["Retry-After"] = str(getattr(exc, "wait", None) or 1)
