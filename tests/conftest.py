@@ -173,3 +173,62 @@ def _english_between_tests():
 
     yield
     translation.deactivate()
+
+
+class ApiCaller:
+    """The test client with a bearer token; JSON in and out; headers by their HTTP names."""
+
+    def __init__(self, client, token):
+        self.client, self.token = client, token
+
+    def _headers(self, headers):
+        extra = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
+        for name, value in headers.items():
+            extra["HTTP_" + name.upper().replace("-", "_")] = value
+        return extra
+
+    def get(self, path, params=None, **headers):
+        return self.client.get(path, params or {}, **self._headers(headers))
+
+    def send(self, method, path, data, **headers):
+        import json
+
+        body = data if isinstance(data, str) else json.dumps(data, default=str)
+        return getattr(self.client, method)(
+            path, body, content_type="application/json", **self._headers(headers)
+        )
+
+    def post(self, path, data, **headers):
+        return self.send("post", path, data, **headers)
+
+    def patch(self, path, data, **headers):
+        return self.send("patch", path, data, **headers)
+
+    def put(self, path, data, **headers):
+        return self.send("put", path, data, **headers)
+
+
+@pytest.fixture
+def api_as(client):
+    """`api_as(token)`: an ApiCaller for that token."""
+    return lambda token: ApiCaller(client, token)
+
+
+@pytest.fixture
+def full_scope_token(db):
+    from repatriation.accounts.services import api_client_create
+
+    ministry = OrganisationFactory(name="Ministry of Labour and Social Protection")
+    return api_client_create(actor=None, organisation=ministry, agreement=None, name="Registry")[1]
+
+
+@pytest.fixture
+def partner_token(users):
+    """A client of the partner's agreement (centre A, operation X; reads identity and
+    education, writes education)."""
+    from repatriation.accounts.services import api_client_create
+
+    agreement = users[Role.PARTNER_AGENCY].agreementusergrant_set.get().content_object
+    return api_client_create(
+        actor=None, organisation=agreement.organisation, agreement=agreement, name="NGO"
+    )[1]

@@ -177,3 +177,40 @@ class ReintegrationSerializer(serializers.ModelSerializer):
             "version",
             "updated_at",
         ]
+
+
+class EnrolmentInputSerializer(serializers.Serializer):
+    returnee = serializers.IntegerField(min_value=1)
+    level = serializers.ChoiceField(choices=Enrolment.Level.choices)
+    institution = serializers.CharField(max_length=200)
+    grade = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    started_on = serializers.DateField()
+    ended_on = serializers.DateField(allow_null=True, required=False)
+    teacher_notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    enrolment = serializers.IntegerField(min_value=1)
+    month = serializers.DateField(help_text="The first day of the month, e.g. 2026-10-01.")
+    days_expected = serializers.IntegerField(min_value=0, max_value=31)
+    days_present = serializers.IntegerField(min_value=0, max_value=31)
+
+
+class PlacementInputSerializer(serializers.Serializer):
+    returnee = serializers.IntegerField(min_value=1, help_text="The person placed.")
+    family = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=30,
+        help_text="Relatives who move with them (a family stays together as a rule).",
+    )
+    centre = serializers.IntegerField(min_value=1)
+    kind = serializers.ChoiceField(
+        choices=[c for c in Placement.Kind.choices if c[0] != Placement.Kind.ADAPTATION]
+    )
+    started_on = serializers.DateField()
+    reason = serializers.CharField(max_length=300)
+    capacity_override_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=300
+    )
+    family_split_reason = serializers.CharField(required=False, allow_blank=True, max_length=300)

@@ -1,5 +1,8 @@
 """Centres: `/api/v1/centres/`. A partner sees the centres its agreement covers."""
 
+from rest_framework import exceptions
+
+from rehabilitation import services
 from rehabilitation.models import (
     Activity,
     Centre,
@@ -15,7 +18,9 @@ from rehabilitation.models import (
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
 from repatriation.api.base import AuditedViewSet, PersonRecordViewSet
+from repatriation.api.writes import RecordWrites
 from repatriation.policy import Action
+from returnees.workflow import TransitionRefused
 
 from . import serializers as s
 from .serializers import CentreSerializer
@@ -43,11 +48,65 @@ class ActivityViewSet(AuditedViewSet):
         return Activity.objects.filter(centre__in=policy.centres_visible_to(self.request.user))
 
 
-class PlacementViewSet(PersonRecordViewSet):
+class PlacementViewSet(RecordWrites, PersonRecordViewSet):
+    """Placements; `POST` places or transfers a person, with their family as a rule, under
+    the same rules as the case page: capacity (a manager may exceed it, with a reason) and
+    family unity (a mother apart from her children only with a recorded reason)."""
+
     serializer_class = s.PlacementSerializer
     queryset = Placement.objects.none()
     field_group = FieldGroup.IDENTITY
     filterset_fields = ["centre", "kind", "returnee"]
+    input_serializer = s.PlacementInputSerializer
+    create_fields = dict.fromkeys(
+        (
+            "returnee",
+            "family",
+            "centre",
+            "kind",
+            "started_on",
+            "reason",
+            "capacity_override_reason",
+            "family_split_reason",
+        ),
+        FieldGroup.IDENTITY,
+    )
+
+    def writable_groups(self, person):
+        # Placing is a step of the case workflow: the right to change status, not a group.
+        allowed = policy.can(self.request.user, Action.CHANGE_STATUS, person)
+        return frozenset({FieldGroup.IDENTITY}) if allowed else frozenset()
+
+    def _create(self, request):
+        if not policy.can(request.user, Action.CHANGE_STATUS):
+            raise exceptions.PermissionDenied("Your access does not let you place people.")
+        return super()._create(request)
+
+    def record_create(self, values, person):
+        user = self.request.user
+        ids = set(values.get("family", [])) - {person.pk}
+        family = list(policy.returnees_visible_to(user).filter(pk__in=ids))
+        if len(family) != len(ids):
+            raise exceptions.ValidationError({"family": ["There is no such person."]})
+        centre = policy.centres_visible_to(user).filter(pk=values["centre"]).first()
+        if centre is None:
+            raise exceptions.ValidationError({"centre": ["There is no such centre."]})
+        try:
+            placements = services.placement_transfer(
+                actor=user,
+                people=[person, *family],
+                centre=centre,
+                kind=values["kind"],
+                started_on=values["started_on"],
+                reason=values["reason"],
+                capacity_override_reason=values.get("capacity_override_reason", ""),
+                family_split_reason=values.get("family_split_reason", ""),
+                request=self.request,
+            )
+        except TransitionRefused as refused:
+            errors = {"returnee": [str(r) for r in refused.reasons]}
+            raise exceptions.ValidationError(errors) from None
+        return next(p for p in placements if p.returnee_id == person.pk)
 
 
 class PlanViewSet(PersonRecordViewSet):
@@ -60,19 +119,79 @@ class PlanViewSet(PersonRecordViewSet):
         return RehabilitationPlan.objects.prefetch_related("goals")
 
 
-class EnrolmentViewSet(PersonRecordViewSet):
+class EnrolmentViewSet(RecordWrites, PersonRecordViewSet):
+    """Enrolments: `POST` enrols a person, `PATCH` changes the grade, ends the enrolment or
+    writes the teacher's notes (education group, writable)."""
+
     serializer_class = s.EnrolmentSerializer
     queryset = Enrolment.objects.none()
     field_group = FieldGroup.EDUCATION
     filterset_fields = ["returnee", "level"]
+    input_serializer = s.EnrolmentInputSerializer
+    create_fields = dict.fromkeys(
+        ("returnee", "level", "institution", "grade", "started_on"), FieldGroup.EDUCATION
+    )
+    update_fields = dict.fromkeys(services.ENROLMENT_FIELDS, FieldGroup.EDUCATION)
+
+    def record_create(self, values, person):
+        return services.enrolment_add(
+            actor=self.request.user,
+            returnee=person,
+            level=values["level"],
+            institution=values["institution"],
+            grade=values.get("grade", ""),
+            started_on=values["started_on"],
+            request=self.request,
+        )
+
+    def record_update(self, record, version, values):
+        return services.enrolment_update(
+            actor=self.request.user,
+            enrolment_id=record.pk,
+            version=version,
+            values=values,
+            request=self.request,
+        )
 
 
-class AttendanceViewSet(PersonRecordViewSet):
+class AttendanceViewSet(RecordWrites, PersonRecordViewSet):
+    """A pupil's school days and days present per month; `POST` records (or corrects) one
+    month of one enrolment."""
+
     serializer_class = s.AttendanceSerializer
     queryset = MonthlyAttendance.objects.none()
     field_group = FieldGroup.EDUCATION
     person_field = "enrolment__returnee"
     filterset_fields = ["enrolment", "month"]
+    input_serializer = s.AttendanceInputSerializer
+    create_fields = dict.fromkeys(
+        ("enrolment", "month", "days_expected", "days_present"), FieldGroup.EDUCATION
+    )
+
+    def person_of(self, record):
+        return record.enrolment.returnee
+
+    def create_person(self, values):
+        people = policy.returnees_visible_to(self.request.user, FieldGroup.EDUCATION)
+        self._enrolment = (
+            Enrolment.objects.filter(pk=values["enrolment"], returnee__in=people)
+            .select_related("returnee")
+            .first()
+        )
+        if self._enrolment is None:
+            raise exceptions.ValidationError({"enrolment": ["There is no such enrolment."]})
+        return self._enrolment.returnee
+
+    def record_create(self, values, person):
+        enrolment = self._enrolment
+        services.attendance_record_class(
+            actor=self.request.user,
+            month=values["month"],
+            rows=[(enrolment.pk, values["days_expected"], values["days_present"])],
+            allowed={enrolment.pk},
+            request=self.request,
+        )
+        return MonthlyAttendance.objects.get(enrolment=enrolment, month=values["month"])
 
 
 class SessionViewSet(PersonRecordViewSet):

@@ -242,7 +242,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "repatriation.api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "repatriation.accounts.api.problems.problem_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
@@ -257,6 +257,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "REDOC_UI_SETTINGS": {},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "repatriation.api.schema.add_problem_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {"VerificationDecisionEnum": "returnees.models.VerificationDecision"},
 }
 

@@ -217,3 +217,12 @@ class TransitionSerializer(serializers.Serializer):
     closure_reason = serializers.ChoiceField(
         choices=ClosureReason.choices, required=False, allow_blank=True
     )
+
+
+class RelativeInputSerializer(serializers.Serializer):
+    returnee = serializers.IntegerField(min_value=1)
+    full_name = serializers.CharField(max_length=200)
+    relationship = serializers.CharField(max_length=40)
+    region = serializers.CharField(max_length=100)
+    contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    is_verified = serializers.BooleanField(required=False, default=False)

@@ -277,11 +277,31 @@ class HouseholdViewSet(AuditedViewSet):
         )
 
 
-class RelativeViewSet(PersonRecordViewSet):
+class RelativeViewSet(RecordWrites, PersonRecordViewSet):
+    """Relatives at home, for tracing and guardianship; `POST` adds one (family group)."""
+
     serializer_class = s.RelativeSerializer
     queryset = RelativeAtHome.objects.none()
     field_group = FieldGroup.FAMILY
     filterset_fields = ["returnee", "is_verified"]
+    input_serializer = s.RelativeInputSerializer
+    create_fields = {
+        **dict.fromkeys(
+            ("returnee", "full_name", "relationship", "region", "is_verified"), FieldGroup.FAMILY
+        ),
+        "contact": FieldGroup.CONTACT,
+    }
+
+    def record_create(self, values, person):
+        return services.relative_add(
+            actor=self.request.user,
+            returnee=person,
+            full_name=values["full_name"],
+            relationship=values["relationship"],
+            region=values["region"],
+            contact=values.get("contact", ""),
+            is_verified=values.get("is_verified", False),
+        )
 
 
 class GuardianshipViewSet(PersonRecordViewSet):
