@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -79,7 +81,7 @@ class MedicalAssessment(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0.5), MaxValueValidator(300)],
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(300)],
     )
     height_cm = models.DecimalField(
         _("height (cm)"),
