@@ -17,3 +17,6 @@ urlpatterns = [
     path("api/", include("repatriation.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "repatriation.views.not_found"
+handler500 = "repatriation.views.server_error"

@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -65,3 +65,29 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "degraded", **state}, status=200 if healthy else 503
     )
+
+
+def _api_problem(request, status: int, title: str, detail: str):
+    """Under /api/ every error is a problem document, even one Django answers itself."""
+    import json
+
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    return HttpResponse(json.dumps(body), status=status, content_type="application/problem+json")
+
+
+def not_found(request, exception=None):
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return _api_problem(request, 404, "Not found", "There is no such resource.")
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    from django.views.defaults import server_error as page_server_error
+
+    if request.path.startswith("/api/"):
+        return _api_problem(
+            request, 500, "Server error", "The server failed; the error has been logged."
+        )
+    return page_server_error(request)

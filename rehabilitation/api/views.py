@@ -18,7 +18,7 @@ from rehabilitation.models import (
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
 from repatriation.api.base import AuditedViewSet, PersonRecordViewSet
-from repatriation.api.writes import RecordWrites
+from repatriation.api.writes import RecordCreate, RecordWrites
 from repatriation.policy import Action
 from returnees.workflow import TransitionRefused
 
@@ -48,7 +48,7 @@ class ActivityViewSet(AuditedViewSet):
         return Activity.objects.filter(centre__in=policy.centres_visible_to(self.request.user))
 
 
-class PlacementViewSet(RecordWrites, PersonRecordViewSet):
+class PlacementViewSet(RecordCreate, PersonRecordViewSet):
     """Placements; `POST` places or transfers a person, with their family as a rule, under
     the same rules as the case page: capacity (a manager may exceed it, with a reason) and
     family unity (a mother apart from her children only with a recorded reason)."""
@@ -154,7 +154,7 @@ class EnrolmentViewSet(RecordWrites, PersonRecordViewSet):
         )
 
 
-class AttendanceViewSet(RecordWrites, PersonRecordViewSet):
+class AttendanceViewSet(RecordCreate, PersonRecordViewSet):
     """A pupil's school days and days present per month; `POST` records (or corrects) one
     month of one enrolment."""
 

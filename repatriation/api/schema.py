@@ -101,9 +101,22 @@ _WRITE_ERRORS = {
 
 
 def add_problem_responses(result, generator, request, public):
-    """Every operation documents its errors, all `application/problem+json`."""
+    """Every operation documents its errors, all `application/problem+json`; a person's
+    fields outside the identity group are optional, since each is sent only to callers
+    granted its field group."""
+    from returnees.api.serializers import PERSON_FIELD_GROUPS
+
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Problem"] = PROBLEM
+    person = components.get("Person")
+    if person is not None:
+        person["required"] = [
+            name for name in person.get("required", []) if PERSON_FIELD_GROUPS[name] == "identity"
+        ]
+        person["description"] = (
+            "A person. A field is present only when the caller's field groups for this person "
+            "include the field's group (identity, contact, family, verification, medical)."
+        )
     ref = {"$ref": "#/components/schemas/Problem"}
     for path, operations in result.get("paths", {}).items():
         if not path.startswith("/api/v1/"):

@@ -99,20 +99,16 @@ def json_object(request) -> dict:
     return request.data
 
 
-class RecordWrites:
-    """Mixed into a viewset to make it writable through its app's services.
-
-    A viewset sets `create_fields` and/or `update_fields` ({field: field group}), an
-    `input_serializer` that checks types, and implements `record_create(values, person)`
-    and/or `record_update(record, version, values)`, which call services. `person_of` gives
-    the person a record is about (whose writable groups apply)."""
+class RecordWriteBase:
+    """What creating and changing share. A viewset sets `create_fields` and/or
+    `update_fields` ({field: field group}) and an `input_serializer` that checks types;
+    `person_of` gives the person a record is about (whose writable groups apply)."""
 
     create_fields: dict[str, FieldGroup] = {}
     update_fields: dict[str, FieldGroup] = {}
     input_serializer = None
     create_person_field = "returnee"
 
-    # -- helpers ----------------------------------------------------------------------------
     def person_of(self, record):
         return getattr(record, self.person_field)
 
@@ -136,7 +132,10 @@ class RecordWrites:
             headers["Location"] = self.request.build_absolute_uri(f"{record.pk}/")
         return Response(data, status=code, headers=headers)
 
-    # -- creation ---------------------------------------------------------------------------
+
+class RecordCreate(RecordWriteBase):
+    """`POST` through `record_create(values, person)`, which calls a service."""
+
     def create_person(self, values: dict):
         """The person a new record is about, in the caller's scope for the endpoint's group
         (an id out of scope reads exactly like one that does not exist)."""
@@ -153,8 +152,6 @@ class RecordWrites:
         return person
 
     def create(self, request, *args, **kwargs):
-        if not self.create_fields:
-            raise exceptions.MethodNotAllowed(request.method)
         key = request.headers.get("Idempotency-Key")
         if key is None:
             return self._create(request)
@@ -201,10 +198,11 @@ class RecordWrites:
             raise as_api_error(error) from None
         return self._answer(record, status.HTTP_201_CREATED)
 
-    # -- changes ----------------------------------------------------------------------------
+
+class RecordUpdate(RecordWriteBase):
+    """`PUT` and `PATCH` with `If-Match`, through `record_update(record, version, values)`."""
+
     def update(self, request, *args, **kwargs):
-        if not self.update_fields:
-            raise exceptions.MethodNotAllowed(request.method)
         partial = kwargs.get("partial", False)
         record = self.get_object()
         data = json_object(request)
@@ -233,3 +231,7 @@ class RecordWrites:
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
+
+
+class RecordWrites(RecordCreate, RecordUpdate):
+    """Both: `POST`, and `PUT`/`PATCH`."""

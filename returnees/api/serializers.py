@@ -62,7 +62,9 @@ class RelationshipSerializer(serializers.ModelSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     names = NameSerializer(many=True, read_only=True)
     relationships = RelationshipSerializer(many=True, read_only=True)
-    household = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    household = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Returnee

@@ -12,6 +12,7 @@ from repatriation.accounts.roles import FieldGroup
 from repatriation.api.base import AuditedViewSet, PersonRecordViewSet
 from repatriation.api.writes import (
     PreconditionFailed,
+    RecordCreate,
     RecordWrites,
     json_object,
     refuse_fields,
@@ -277,7 +278,7 @@ class HouseholdViewSet(AuditedViewSet):
         )
 
 
-class RelativeViewSet(RecordWrites, PersonRecordViewSet):
+class RelativeViewSet(RecordCreate, PersonRecordViewSet):
     """Relatives at home, for tracing and guardianship; `POST` adds one (family group)."""
 
     serializer_class = s.RelativeSerializer

@@ -2,14 +2,14 @@
 
 from repatriation.accounts.roles import FieldGroup
 from repatriation.api.base import PersonRecordViewSet
-from repatriation.api.writes import RecordWrites
+from repatriation.api.writes import RecordCreate
 from repatriation.medical.models import MedicalAssessment
 from repatriation.medical.services import assessment_record
 
 from . import serializers as s
 
 
-class MedicalAssessmentViewSet(RecordWrites, PersonRecordViewSet):
+class MedicalAssessmentViewSet(RecordCreate, PersonRecordViewSet):
     """Assessments are recorded (`POST`), never changed: a correction is a new assessment."""
 
     serializer_class = s.MedicalAssessmentSerializer

@@ -26,7 +26,9 @@ class LegSerializer(serializers.ModelSerializer):
 
 class OperationSerializer(serializers.ModelSerializer):
     legs = LegSerializer(many=True, read_only=True)
-    lead_organisation = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    lead_organisation = serializers.SlugRelatedField(
+        slug_field="name", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Operation
