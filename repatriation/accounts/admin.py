@@ -117,7 +117,10 @@ class ApiClientAddForm(forms.ModelForm):
     full_scope = forms.BooleanField(
         label=_("Full scope (ministry integration)"),
         required=False,
-        help_text=_("Every person and field group, with no agreement. Leave the agreement empty."),
+        help_text=_(
+            "Every person, with no agreement (not the medical, psychosocial or legal groups). "
+            "Leave the agreement empty."
+        ),
     )
     addresses = forms.CharField(
         label=_("Allowed client addresses (full scope only)"),

@@ -8,7 +8,7 @@ from repatriation.accounts.roles import Role
 from repatriation.operations import services
 from repatriation.operations.models import ManifestImport
 
-SEE = {Role.CASEWORKER, Role.MEDICAL_OFFICER, Role.PROGRAMME_MANAGER}
+SEE = {Role.CASEWORKER, Role.MEDICAL_OFFICER, Role.PROGRAMME_MANAGER, Role.INTEGRATION}
 MANAGE = {Role.CASEWORKER, Role.PROGRAMME_MANAGER}
 
 
