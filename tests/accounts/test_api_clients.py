@@ -176,3 +176,39 @@ def test_administrators_issue_and_revoke_tokens_in_the_admin(client, users, agre
     assert _get(client, token).status_code == 401
     client.force_login(users["caseworker"])
     assert client.get(changelist).status_code == 302  # to the admin login: not for them
+
+
+def _create_full_scope(*extra):
+    out = io.StringIO()
+    call_command(
+        "api_client", "create", "--organisation", "Ministry", "--full-scope", *extra, stdout=out
+    )
+    return out.getvalue().strip().splitlines()[-1]
+
+
+def test_full_scope_client_reads_every_person(client, world):
+    token = _create_full_scope("--name", "Population registry")
+    stored = ApiClient.objects.get()
+    assert stored.agreement is None and stored.is_full_scope
+    assert list(stored.account.groups.values_list("name", flat=True)) == ["integration"]
+    assert not stored.account.has_usable_password()
+    ids = {p["id"] for p in _get(client, token).json()["results"]}
+    assert {world[name].pk for name in ("person_a", "person_b", "person_unplaced")} <= ids
+
+
+def test_full_scope_client_keeps_to_its_addresses(client, world):
+    token = _create_full_scope("--allowed-address", "10.20.0.0/16")
+    assert _get(client, token).status_code == 401  # the test client calls from 127.0.0.1
+    assert _get(client, token, REMOTE_ADDR="10.20.5.9").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [("--allowed-address", "not-an-address"), ("--agreement", "1")],
+)
+def test_full_scope_command_refuses_bad_arguments(world, extra):
+    from django.core.management.base import CommandError
+
+    with pytest.raises((CommandError, SystemExit)):
+        _create_full_scope(*extra)
+    assert not ApiClient.objects.exists()
