@@ -512,3 +512,14 @@ def operations_visible_to(user):
     if grants.scope == Scope.AGREEMENT and "returnees.view_returnee" in grants.permissions:
         return Operation.objects.filter(agreements__in=grants.agreement_ids).distinct()
     return Operation.objects.none()
+
+
+def report_runs_visible_to(user):
+    """Report runs the user may see and download: the ministry's reports for holders of the
+    aggregates permission. Partners' and centres' own reports come with small-cell
+    suppression; until then they see none."""
+    from reporting.models import ReportRun
+
+    if not can(user, Action.VIEW_AGGREGATES):
+        return ReportRun.objects.none()
+    return ReportRun.objects.filter(audience=ReportRun.Audience.MINISTRY)

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ReportRun(models.Model):
-    """One request for a report; its state lives here, not in the task."""
+    """One request for a report; its state lives here, not in the task. A published report
+    (done) is never rendered again: its file and SHA-256 are the record."""
+
+    class Kind(models.TextChoices):
+        MONTHLY_PROGRESS = "monthly_progress", _("Monthly progress report")
+
+    class Audience(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -12,9 +19,12 @@ class ReportRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(_("kind"), max_length=40)
+    kind = models.CharField(
+        _("kind"), max_length=40, choices=Kind.choices, default=Kind.MONTHLY_PROGRESS
+    )
     period = models.DateField(_("month"), help_text=_("First day of the month reported on."))
-    audience = models.CharField(_("audience"), max_length=40)
+    audience = models.CharField(_("audience"), max_length=40, choices=Audience.choices)
+    language = models.CharField(_("language"), max_length=5, default="en")
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
@@ -23,6 +33,17 @@ class ReportRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    pdf = models.FileField(upload_to="reports/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     class Meta:
         ordering = ["-created_at"]
@@ -31,6 +52,14 @@ class ReportRun(models.Model):
         permissions = [
             ("view_aggregates", "See aggregate dashboards and reports"),
             ("sign_off_report", "Mark a published report as signed off"),
+        ]
+        constraints = [
+            # One run at a time for a report: asking again while it runs gives the same run.
+            models.UniqueConstraint(
+                fields=["kind", "period", "audience", "language"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="report_run_one_active",
+            )
         ]
 
     def __str__(self) -> str:

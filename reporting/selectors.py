@@ -1,5 +1,365 @@
-"""Aggregate figures. One function per figure, shared by pages, API and PDF reports."""
+"""Aggregate figures. One function per figure, shared by the dashboard, the API and the monthly
+PDF report, so the three always agree. Each takes the month (its first day) and the people the
+audience may count; none returns anything that names a person."""
 
+from __future__ import annotations
+
+import bisect
+import calendar
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+
+from rehabilitation.models import (
+    Centre,
+    DisengagementStage,
+    Enrolment,
+    FollowUpVisit,
+    LegalProceeding,
+    MonthlyAttendance,
+    Placement,
+    ProgressRating,
+    Session,
+)
+from repatriation.medical.models import MedicalAssessment
+from returnees.models import CaseEvent, CaseStatus, NationalityVerification, Returnee, Sex
 from returnees.selectors import status_counts
 
-__all__ = ["status_counts"]
+__all__ = [
+    "Month",
+    "arrivals_by_operation",
+    "centre_occupancy",
+    "education_figures",
+    "health_figures",
+    "legal_by_status",
+    "monthly_figures",
+    "people_by_sex_and_age",
+    "placements_in_month",
+    "psychosocial_figures",
+    "reintegration_figures",
+    "status_counts",
+    "status_movements",
+    "verification_figures",
+]
+
+IN_PROGRAMME = [
+    s for s in CaseStatus.values if s not in (CaseStatus.NOT_ELIGIBLE, CaseStatus.CLOSED)
+]
+AGE_GROUPS = (("under_5", 0, 5), ("5_11", 5, 12), ("12_17", 12, 18), ("adults", 18, 200))
+
+
+@dataclass(frozen=True)
+class Month:
+    first: date
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.replace(day=1))
+
+    @property
+    def last(self) -> date:
+        return self.first.replace(day=calendar.monthrange(self.first.year, self.first.month)[1])
+
+    @property
+    def start(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.first, time.min))
+
+    @property
+    def end(self) -> datetime:
+        """The first instant after the month."""
+        return timezone.make_aware(datetime.combine(self.last + timedelta(days=1), time.min))
+
+    def minus(self, months: int) -> Month:
+        index = self.first.year * 12 + self.first.month - 1 - months
+        return Month(date(index // 12, index % 12 + 1, 1))
+
+
+def _born_between(on: date, low: int, high: int) -> Q:
+    """Aged at least `low` and under `high` years on `on`."""
+
+    def years_ago(n: int) -> date:
+        try:
+            return on.replace(year=on.year - n)
+        except ValueError:  # 29 February
+            return on.replace(year=on.year - n, day=28)
+
+    return Q(date_of_birth__lte=years_ago(low), date_of_birth__gt=years_ago(high))
+
+
+def people_by_sex_and_age(month: Month, people: QuerySet[Returnee]) -> dict:
+    """People in the programme at the month's end: women, men, girls, boys, by age group;
+    orphans and unaccompanied children. One query."""
+    on = month.last
+    adult = _born_between(on, 18, 200)
+    child = ~adult
+    aggregates = {
+        "women": Count("pk", filter=adult & Q(sex=Sex.FEMALE)),
+        "men": Count("pk", filter=adult & Q(sex=Sex.MALE)),
+        "girls": Count("pk", filter=child & Q(sex=Sex.FEMALE)),
+        "boys": Count("pk", filter=child & Q(sex=Sex.MALE)),
+        "orphans": Count("pk", filter=child & Q(is_orphan=True)),
+        "unaccompanied": Count("pk", filter=child & Q(is_unaccompanied=True)),
+        "total": Count("pk"),
+    }
+    for name, low, high in AGE_GROUPS:
+        aggregates[f"age_{name}"] = Count("pk", filter=_born_between(on, low, high))
+    return people.filter(status__in=IN_PROGRAMME).aggregate(**aggregates)
+
+
+def arrivals_by_operation(month: Month, people: QuerySet[Returnee]) -> dict:
+    """Arrivals home (the case's step to Arrived) during the month, by operation code, and
+    since the programme began."""
+    arrived = CaseEvent.objects.filter(to_status=CaseStatus.ARRIVED, returnee__in=people)
+    this_month = (
+        arrived.filter(occurred_at__gte=month.start, occurred_at__lt=month.end)
+        .values("returnee__manifest_entries__operation__code")
+        .annotate(n=Count("returnee", distinct=True))
+        .order_by("returnee__manifest_entries__operation__code")
+    )
+    rows = [
+        (row["returnee__manifest_entries__operation__code"] or "—", row["n"]) for row in this_month
+    ]
+    cumulative = arrived.filter(occurred_at__lt=month.end).aggregate(
+        n=Count("returnee", distinct=True)
+    )["n"]
+    return {"rows": rows, "month": sum(n for _c, n in rows), "cumulative": cumulative}
+
+
+def status_movements(month: Month, people: QuerySet[Returnee]) -> list[tuple[str, str, int]]:
+    """Moves between statuses during the month: (from, to, how many)."""
+    return [
+        (row["from_status"], row["to_status"], row["n"])
+        for row in CaseEvent.objects.filter(
+            returnee__in=people,
+            kind=CaseEvent.Kind.TRANSITION,
+            occurred_at__gte=month.start,
+            occurred_at__lt=month.end,
+        )
+        .values("from_status", "to_status")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "from_status", "to_status")
+    ]
+
+
+def verification_figures(month: Month, people: QuerySet[Returnee]) -> dict:
+    """Pending, verified, rejected, inconclusive now; decisions in the month and the median
+    days from opening to decision among them."""
+    verifications = NationalityVerification.objects.filter(returnee__in=people)
+    counts = dict(
+        verifications.values_list("decision").annotate(n=Count("pk")).values_list("decision", "n")
+    )
+    decided = verifications.filter(decided_at__gte=month.start, decided_at__lt=month.end)
+    days = [(d - o).days for o, d in decided.values_list("opened_at", "decided_at")]
+    return {
+        "pending": counts.get("pending", 0),
+        "verified": counts.get("verified", 0),
+        "rejected": counts.get("rejected", 0),
+        "inconclusive": counts.get("inconclusive", 0),
+        "decided_in_month": len(days),
+        "median_days": statistics.median(days) if days else None,
+    }
+
+
+def health_figures(month: Month, people: QuerySet[Returnee]) -> dict:
+    """Assessments in the month by stage and by triage level; follow-ups due in the month
+    and overdue at its end (counts only)."""
+    assessments = MedicalAssessment.objects.filter(returnee__in=people)
+    in_month = assessments.filter(assessed_on__gte=month.first, assessed_on__lte=month.last)
+    by_stage = dict(in_month.values_list("stage").annotate(n=Count("pk")))
+    by_triage = dict(in_month.values_list("triage").annotate(n=Count("pk")))
+    due = assessments.aggregate(
+        due=Count("pk", filter=Q(follow_up_due__gte=month.first, follow_up_due__lte=month.last)),
+        overdue=Count("pk", filter=Q(follow_up_due__lt=min(month.last, timezone.localdate()))),
+    )
+    return {"by_stage": by_stage, "by_triage": by_triage, "total": sum(by_stage.values()), **due}
+
+
+def centre_occupancy(month: Month, centres: QuerySet[Centre]) -> list[dict]:
+    """Each centre: capacity, residents at the month's end, placements begun in the month."""
+    at_end = Q(placements__started_on__lte=month.last) & (
+        Q(placements__ended_on__isnull=True) | Q(placements__ended_on__gt=month.last)
+    )
+    began = Q(placements__started_on__gte=month.first, placements__started_on__lte=month.last)
+    rows = centres.annotate(
+        residents=Count("placements", filter=at_end),
+        placed=Count("placements", filter=began),
+    ).order_by("name")
+    return [
+        {
+            "name": c.name,
+            "region": c.region,
+            "capacity": c.capacity,
+            "residents": c.residents,
+            "placed": c.placed,
+            "rate": round(100 * c.residents / c.capacity) if c.capacity else None,
+        }
+        for c in rows
+    ]
+
+
+def education_figures(month: Month, people: QuerySet[Returnee]) -> dict:
+    """Enrolled at the month's end by level; the month's attendance rate; people taking part
+    in activities during the month."""
+    open_at_end = Q(started_on__lte=month.last) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gt=month.last)
+    )
+    by_level = dict(
+        Enrolment.objects.filter(open_at_end, returnee__in=people)
+        .values_list("level")
+        .annotate(n=Count("returnee", distinct=True))
+    )
+    attendance = MonthlyAttendance.objects.filter(
+        month=month.first, enrolment__returnee__in=people
+    ).aggregate(expected=Sum("days_expected"), present=Sum("days_present"))
+    rate = (
+        round(100 * attendance["present"] / attendance["expected"])
+        if attendance["expected"]
+        else None
+    )
+    from rehabilitation.models import ActivityParticipation
+
+    active = (
+        ActivityParticipation.objects.filter(month=month.first, returnee__in=people, times__gt=0)
+        .values("activity__kind")
+        .annotate(n=Count("returnee", distinct=True))
+    )
+    return {
+        "by_level": by_level,
+        "attendance_rate": rate,
+        "activities": {row["activity__kind"]: row["n"] for row in active},
+    }
+
+
+def stage_histories(people: QuerySet[Returnee], until: date) -> dict[int, list[tuple[date, str]]]:
+    """Each person's assessment dates up to `until`, in order, with the combined stage of
+    that date: the most worrying any rater gave (as the trajectory page combines them).
+    One pass over the ratings."""
+    order = {stage: i for i, stage in enumerate(DisengagementStage.values)}
+    histories: dict[int, list[tuple[date, str]]] = {}
+    ratings = (
+        ProgressRating.objects.filter(returnee__in=people, assessed_on__lte=until)
+        .order_by("returnee_id", "assessed_on")
+        .values_list("returnee_id", "assessed_on", "disengagement")
+    )
+    for person, day, stage in ratings.iterator(chunk_size=5000):
+        history = histories.setdefault(person, [])
+        if history and history[-1][0] == day:
+            if order[stage] < order[history[-1][1]]:
+                history[-1] = (day, stage)
+        else:
+            history.append((day, stage))
+    return histories
+
+
+def _stage_on(history: list[tuple[date, str]], on: date) -> str | None:
+    index = bisect.bisect_right(history, (on, "~")) - 1
+    return history[index][1] if index >= 0 else None
+
+
+def psychosocial_figures(month: Month, people: QuerySet[Returnee], trend_months: int = 12) -> dict:
+    """Sessions held in the month by kind; assessments done; women and men by stage of
+    disengagement at the month's end, with the trend over the last `trend_months` months."""
+    held = dict(
+        Session.objects.filter(
+            status=Session.Status.HELD,
+            starts_at__gte=month.start,
+            starts_at__lt=month.end,
+            participants__in=people,
+        )
+        .values_list("kind")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    assessed = (
+        ProgressRating.objects.filter(
+            returnee__in=people, assessed_on__gte=month.first, assessed_on__lte=month.last
+        )
+        .values("returnee", "assessed_on")
+        .distinct()
+        .count()
+    )
+    adults = people.filter(_born_between(month.last, 18, 200))
+    sex_of = dict(adults.values_list("pk", "sex"))
+    histories = stage_histories(adults, month.last)
+    trend = []
+    for back in range(trend_months - 1, -1, -1):
+        point = month.minus(back)
+        counts = {
+            sex: dict.fromkeys(DisengagementStage.values, 0) for sex in (Sex.FEMALE, Sex.MALE)
+        }
+        for person, history in histories.items():
+            stage = _stage_on(history, point.last)
+            if stage is not None and person in sex_of:
+                counts[sex_of[person]][stage] += 1
+        trend.append((point.first, counts))
+    return {"sessions": held, "assessed": assessed, "stages": trend[-1][1], "trend": trend}
+
+
+def legal_by_status(people: QuerySet[Returnee]) -> dict[str, int]:
+    """Proceedings by status now. For the ministry's report only."""
+    return dict(
+        LegalProceeding.objects.filter(returnee__in=people)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+
+
+def reintegration_figures(month: Month, people: QuerySet[Returnee]) -> dict:
+    """Moved to reintegration in the month, follow-up visits made, cases closed by reason."""
+    events = CaseEvent.objects.filter(
+        returnee__in=people,
+        kind=CaseEvent.Kind.TRANSITION,
+        occurred_at__gte=month.start,
+        occurred_at__lt=month.end,
+    )
+    closed = dict(
+        people.filter(closed_on__gte=month.first, closed_on__lte=month.last)
+        .values_list("closure_reason")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        "reintegrated": events.filter(to_status=CaseStatus.REINTEGRATION).count(),
+        "visits": FollowUpVisit.objects.filter(
+            returnee__in=people, visited_on__gte=month.first, visited_on__lte=month.last
+        ).count(),
+        "closed": closed,
+    }
+
+
+def placements_in_month(month: Month, people: QuerySet[Returnee]) -> dict:
+    """Placements begun in the month: first placements and transfers between centres."""
+    began = Placement.objects.filter(
+        returnee__in=people, started_on__gte=month.first, started_on__lte=month.last
+    ).exclude(kind=Placement.Kind.ADAPTATION)
+    earlier = (
+        Placement.objects.filter(returnee=OuterRef("returnee"), ended_on=OuterRef("started_on"))
+        .exclude(pk=OuterRef("pk"))
+        .exclude(kind=Placement.Kind.ADAPTATION)
+    )
+    counts = began.aggregate(placed=Count("pk"), transfers=Count("pk", filter=Exists(earlier)))
+    return {"placed": counts["placed"], "transfers": counts["transfers"]}
+
+
+def monthly_figures(
+    month: Month, *, people: QuerySet[Returnee], centres: QuerySet[Centre], include_legal: bool
+) -> dict:
+    """Every figure of the monthly progress report, for the people and centres an audience
+    may count. Legal proceedings only where `include_legal` (the ministry's report)."""
+    figures = {
+        "people": people_by_sex_and_age(month, people),
+        "arrivals": arrivals_by_operation(month, people),
+        "statuses": status_counts(people),
+        "movements": status_movements(month, people),
+        "verification": verification_figures(month, people),
+        "health": health_figures(month, people),
+        "centres": centre_occupancy(month, centres),
+        "placements": placements_in_month(month, people),
+        "education": education_figures(month, people),
+        "psychosocial": psychosocial_figures(month, people),
+        "reintegration": reintegration_figures(month, people),
+    }
+    if include_legal:
+        figures["legal"] = legal_by_status(people)
+    return figures

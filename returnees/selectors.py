@@ -400,23 +400,19 @@ def plan_goals(*, returnee: Returnee) -> list[PlanGoal]:
     return list(PlanGoal.objects.filter(plan__returnee=returnee))
 
 
-def status_counts() -> dict[str, int]:
-    """People in each status; an aggregate that carries no personal data."""
+def status_counts(people: QuerySet[Returnee] | None = None) -> dict[str, int]:
+    """People in each status (every status, zeros too); an aggregate that carries no
+    personal data. All people, or those given."""
+    people = Returnee.objects.all() if people is None else people
     counts = dict(
-        Returnee.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        people.values_list("status").annotate(n=Count("id")).values_list("status", "n").order_by()
     )
     return {status: counts.get(status, 0) for status in CaseStatus.values}
 
 
 def status_counts_for(*, user) -> dict[str, int]:
     """The same figure within a user's scope, for the caseworker's dashboard."""
-    counts = dict(
-        policy.returnees_visible_to(user)
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    return {status: counts.get(status, 0) for status in CaseStatus.values}
+    return status_counts(policy.returnees_visible_to(user))
 
 
 def my_cases(*, user, limit: int = 10) -> list[Returnee]:

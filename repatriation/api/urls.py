@@ -17,6 +17,7 @@ urlpatterns = [
     path("v1/", include("repatriation.operations.api.urls")),
     path("v1/", include("repatriation.medical.api.urls")),
     path("v1/", include("rehabilitation.api.urls")),
+    path("v1/", include("reporting.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",

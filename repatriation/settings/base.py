@@ -261,7 +261,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "repatriation.api.schema.add_problem_responses",
     ],
-    "ENUM_NAME_OVERRIDES": {"VerificationDecisionEnum": "returnees.models.VerificationDecision"},
+    "ENUM_NAME_OVERRIDES": {
+        "VerificationDecisionEnum": "returnees.models.VerificationDecision",
+        "ReportKindEnum": "reporting.models.ReportRun.Kind",
+    },
 }
 
 AUDIT_PAGE_SIZE = 50

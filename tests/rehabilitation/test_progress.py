@@ -1,5 +1,6 @@
 """Progress records: activities, sessions with confidential notes, progress ratings."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -390,6 +391,13 @@ def test_rating_form_and_trajectory_page(client, staff, world, instrument):
     page = client.get(reverse("rehabilitation:trajectory", args=[person.pk]))
     assert page.status_code == 200
     assert "<svg" in page.content.decode() and "Ambivalent" in page.content.decode()
+    # In Russian and Kazakh the coordinates keep their decimal point (a comma breaks the SVG).
+    for language in ("ru", "kk"):
+        body = client.get(
+            reverse("rehabilitation:trajectory", args=[person.pk]), HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert re.search(r'cx="\d+(\.\d+)?"', body)
+        assert not re.search(r'c[xy]="\d+,\d', body)
     client.force_login(staff["teacher"])  # the psychosocial group, not a rater
     assert client.get(reverse("rehabilitation:trajectory", args=[person.pk])).status_code == 200
     assert client.get(url).status_code == 200  # sees the form, is refused on saving

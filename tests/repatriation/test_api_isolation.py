@@ -16,11 +16,19 @@ from repatriation.accounts.services import api_client_create
 from repatriation.medical.api.urls import router as medical_router
 from repatriation.medical.services import assessment_record
 from repatriation.operations.api.urls import router as operations_router
+from reporting.api.urls import router as reporting_router
+from reporting.services import report_request
 from returnees.api.urls import router as returnees_router
 from returnees.models import Guardianship, Household, RelativeAtHome
 from tests.factories import AgreementFactory, ManifestEntryFactory, UserFactory
 
-ROUTERS = (returnees_router, operations_router, medical_router, rehabilitation_router)
+ROUTERS = (
+    returnees_router,
+    operations_router,
+    medical_router,
+    rehabilitation_router,
+    reporting_router,
+)
 
 ALL_GROUPS = [g.value for g in FieldGroup]
 
@@ -103,7 +111,15 @@ def _records(users, person, centre, tag, entry):
         name=f"Football {tag}",
         started_on=date(2026, 9, 1),
     )
+    report, _new = report_request(
+        actor=users[Role.MINISTRY_OFFICIAL],
+        kind="monthly_progress",
+        period=date(2026, 1 if tag == "a" else 2, 1),
+        audience="ministry",
+        language="en",
+    )
     return {
+        "reports": report.pk,
         "people": person.pk,
         "households": person.household_id,
         "relatives": relative.pk,
@@ -145,6 +161,7 @@ MATRIX = {
     "assessments": FieldGroup.PSYCHOSOCIAL,
     "legal-proceedings": FieldGroup.LEGAL,  # and the legal officer's role: no client has it
     "reintegration": FieldGroup.FAMILY,
+    "reports": "ministry",  # the ministry's reports: aggregates permission, no partner
 }
 
 
@@ -181,9 +198,9 @@ def test_isolation(client, setting, endpoint, client_name):
     records, agreements, tokens = setting
     auth = {"HTTP_AUTHORIZATION": f"Bearer {tokens[client_name]}"}
     group = MATRIX[endpoint]
-    granted = group is None or group.value in agreements[client_name].read_field_groups
-    if endpoint == "legal-proceedings":
-        granted = False  # legal proceedings need the legal officer's or manager's role
+    granted = group is None or group in agreements[client_name].read_field_groups
+    if endpoint in ("legal-proceedings", "reports"):
+        granted = False  # the legal officer's or manager's role; the aggregates permission
     listed = client.get(f"/api/v1/{endpoint}/", **auth)
     assert listed.status_code == 200
     ids = {row["id"] for row in listed.json()["results"]}

@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    name="reporting.tasks.report_render",
+    acks_late=True,  # a worker killed mid-run leaves the message for another
+    reject_on_worker_lost=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=2,
+)
+def report_render(run_id: int) -> str:
+    """Idempotent: a published run is returned as it is."""
+    return services.report_render(run_id).status

@@ -1,0 +1,215 @@
+"""The monthly progress report: a known population gives known figures, the PDF states them
+(read back with pdftotext) in each language, and `/api/v1/reports/` requests, polls and
+downloads it for those allowed, and for nobody else."""
+
+import hashlib
+import shutil
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from rehabilitation.models import AssessmentInstrument, Enrolment, ProgressRating
+from repatriation.accounts.roles import Role
+from repatriation.audit.models import AuditEvent, AuditKind
+from reporting import selectors, services
+from reporting.models import ReportRun
+from returnees.models import Returnee
+from tests.factories import PlacementFactory, ReturneeFactory
+
+LAST_MONTH = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _pdf_text(data: bytes, tmp_path) -> str:
+    assert shutil.which("pdftotext"), "make test installs poppler-utils"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(data)
+    result = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    )
+    return " ".join(result.stdout.split())
+
+
+@pytest.fixture
+def population(users):
+    """23 women (17 renounced, 4 ambivalent, 2 adhere), 9 men (5 renounced, 4 ambivalent),
+    3 girls in preschool and 4 boys in primary school, all placed at one centre."""
+    rater = users[Role.CENTRE_STAFF]
+    instrument = AssessmentInstrument.objects.get(code="rehabilitation-progress")
+    assessed_on = LAST_MONTH + timedelta(days=9)
+    ratings = []
+
+    def adult(sex, stage):
+        person = ReturneeFactory(sex=sex, date_of_birth=date(1990, 5, 5), status="placed")
+        PlacementFactory(returnee=person, started_on=LAST_MONTH)
+        ratings.append(
+            ProgressRating(
+                returnee=person,
+                instrument=instrument,
+                assessed_on=assessed_on,
+                rater=rater,
+                discipline="psychologist",
+                scores=dict.fromkeys(instrument.domain_codes(), 3),
+                disengagement=stage,
+            )
+        )
+
+    for stage, n in (("renounced", 17), ("ambivalent", 4), ("adheres", 2)):
+        for _ in range(n):
+            adult("F", stage)
+    for stage, n in (("renounced", 5), ("ambivalent", 4)):
+        for _ in range(n):
+            adult("M", stage)
+    ProgressRating.objects.bulk_create(ratings)
+    for sex, level, born, n in (
+        ("F", "preschool", date(2022, 1, 1), 3),
+        ("M", "primary", date(2017, 1, 1), 4),
+    ):
+        for _ in range(n):
+            child = ReturneeFactory(sex=sex, date_of_birth=born, status="placed")
+            Enrolment.objects.create(
+                returnee=child, level=level, institution="School 7", started_on=LAST_MONTH
+            )
+    return Returnee.objects.all()
+
+
+def test_the_figures_of_a_known_population(population, db):
+    month = selectors.Month(LAST_MONTH)
+    people = selectors.people_by_sex_and_age(month, population)
+    assert (people["women"], people["men"], people["girls"], people["boys"]) == (23, 9, 3, 4)
+    assert people["age_under_5"] == 3 and people["age_5_11"] == 4
+    stages = selectors.psychosocial_figures(month, population)["stages"]
+    assert stages["F"] == {"renounced": 17, "ambivalent": 4, "adheres": 2}
+    assert stages["M"] == {"renounced": 5, "ambivalent": 4, "adheres": 0}
+    education = selectors.education_figures(month, population)
+    assert education["by_level"] == {"preschool": 3, "primary": 4}
+
+
+def test_the_most_worrying_stage_of_a_day_counts(population, users, db):
+    woman = Returnee.objects.filter(sex="F", progress_ratings__disengagement="renounced").first()
+    first = woman.progress_ratings.get()
+    first.pk = None
+    first.rater = users[Role.ADMINISTRATOR]  # a second rater, the same day, more worried
+    first.disengagement = "adheres"
+    first.save()
+    stages = selectors.psychosocial_figures(selectors.Month(LAST_MONTH), population)["stages"]
+    assert stages["F"]["renounced"] == 16 and stages["F"]["adheres"] == 3
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["Monthly progress report", "17 of 23 women have renounced", "5 of 9 men"]),
+        ("ru", ["Ежемесячный отчёт", "17 из 23 женщин отказались"]),
+        ("kk", ["Ай сайынғы есеп", "23 әйелдің 17 идеологиядан"]),
+    ],
+)
+def test_the_pdf_states_the_figures(population, users, tmp_path, language, words):
+    run, new = services.report_request(
+        actor=users[Role.MINISTRY_OFFICIAL],
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="ministry",
+        language=language,
+    )
+    assert new
+    run = services.report_render(run.pk)
+    assert run.status == "done" and run.progress == 100
+    data = run.pdf.open("rb").read()
+    assert hashlib.sha256(data).hexdigest() == run.sha256
+    text = _pdf_text(data, tmp_path)
+    for word in words:
+        assert word in text, (word, text[:500])
+    # Published runs are never rendered again.
+    assert services.report_render(run.pk).sha256 == run.sha256
+
+
+def test_asking_twice_gives_the_same_run(users, db):
+    ask = {
+        "actor": users[Role.MINISTRY_OFFICIAL],
+        "kind": "monthly_progress",
+        "period": LAST_MONTH,
+        "audience": "ministry",
+        "language": "en",
+    }
+    first, new = services.report_request(**ask)
+    again, new_again = services.report_request(**ask)
+    assert new and not new_again and first.pk == again.pk
+    assert ReportRun.objects.count() == 1
+
+
+@pytest.fixture
+def ministry(api_as, full_scope_token):
+    return api_as(full_scope_token)
+
+
+def test_the_api_requests_polls_and_downloads(ministry, users, db):
+    body = {
+        "kind": "monthly_progress",
+        "month": LAST_MONTH.strftime("%Y-%m"),
+        "audience": "ministry",
+        "language": "en",
+    }
+    created = ministry.post("/api/v1/reports/", body)
+    assert created.status_code == 201, created.json()
+    run_id = created.json()["id"]
+    assert created.json()["status"] == "queued" and created.json()["pdf"] is None
+    assert ministry.post("/api/v1/reports/", body).status_code == 200
+    url = f"/api/v1/reports/{run_id}/pdf/"
+    assert ministry.get(url).status_code == 409  # not ready yet
+    services.report_render(run_id)
+    polled = ministry.get(f"/api/v1/reports/{run_id}/").json()
+    assert polled["status"] == "done" and polled["pdf"].endswith(url)
+    download = ministry.get(url)
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(kind=AuditKind.DOWNLOAD, record_id=str(run_id)).exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"month": "2026-13"}, "month"),
+        ({"month": timezone.localdate().strftime("%Y-%m")}, "month"),
+        ({"audience": "partner"}, "audience"),
+        ({"language": "de"}, "language"),
+        ({"kind": "weekly"}, "kind"),
+        ({"colour": "blue"}, "colour"),
+    ],
+)
+def test_bad_requests_are_named(ministry, db, change, field):
+    body = {
+        "kind": "monthly_progress",
+        "month": LAST_MONTH.strftime("%Y-%m"),
+        "audience": "ministry",
+        "language": "en",
+        **change,
+    }
+    response = ministry.post("/api/v1/reports/", body)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not ReportRun.objects.exists()
+
+
+def test_partners_neither_request_nor_see_the_ministrys_report(api_as, partner_token, users):
+    run, _new = services.report_request(
+        actor=users[Role.MINISTRY_OFFICIAL],
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="ministry",
+        language="en",
+    )
+    services.report_render(run.pk)
+    partner = api_as(partner_token)
+    assert partner.get("/api/v1/reports/").json()["results"] == []
+    assert partner.get(f"/api/v1/reports/{run.pk}/").status_code == 404
+    assert partner.get(f"/api/v1/reports/{run.pk}/pdf/").status_code == 404
+    body = {
+        "kind": "monthly_progress",
+        "month": LAST_MONTH.strftime("%Y-%m"),
+        "audience": "ministry",
+        "language": "en",
+    }
+    assert partner.post("/api/v1/reports/", body).status_code == 403
