@@ -29,7 +29,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
 # Uploaded files of the test run go to a scratch folder, not the developer's data.
 import tempfile  # noqa: E402
 
-PRIVATE_STORAGE_ROOT = Path(tempfile.mkdtemp(prefix="repatriation-test-files-"))  # noqa: F405
+# A worker started by a test is given the same folder (TEST_STORAGE_ROOT).
+PRIVATE_STORAGE_ROOT = Path(  # noqa: F405
+    env_str("TEST_STORAGE_ROOT", "") or tempfile.mkdtemp(prefix="repatriation-test-files-")
+)
 STORAGES = {
     **STORAGES,  # noqa: F405
     "default": {
