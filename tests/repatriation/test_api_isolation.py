@@ -212,3 +212,39 @@ def test_isolation(client, setting, endpoint, client_name):
     assert own.status_code == (200 if granted else 404)
     if endpoint == "sessions" and granted:
         assert own.json()["notes"] is None  # confidential to psychologists on the roster
+
+
+@pytest.mark.parametrize("endpoint", list(MATRIX))
+def test_lists_keep_a_constant_query_count(client, setting, users, world, endpoint):
+    """The same number of queries for a list page with one record of each kind at centre A
+    as with two (the wide client sees every group there)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PlacementFactory, ReturneeFactory
+
+    tokens = setting[2]
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {tokens['wide']}"}
+    client.get(f"/api/v1/{endpoint}/", **auth)  # warm: sessions, content types
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"/api/v1/{endpoint}/", **auth)
+        assert response.status_code == 200
+        return len(queries), len(response.json()["results"])
+
+    before, rows_before = count()
+    centre_a = world["person_a"].placements.get().centre
+    other = PlacementFactory(centre=centre_a, returnee=ReturneeFactory()).returnee
+    _records(users, other, centre_a, "c", ManifestEntryFactory(returnee=other))
+    after, rows_after = count()
+    assert after == before
+    # Records about the new person at centre A: the wide client sees them, so the page grew.
+    if endpoint not in (
+        "centres",
+        "operations",
+        "manifest-entries",
+        "legal-proceedings",
+        "reports",
+    ):
+        assert rows_after > rows_before
