@@ -1,5 +1,6 @@
 """Centres: `/api/v1/centres/`. A partner sees the centres its agreement covers."""
 
+from drf_spectacular.utils import OpenApiExample
 from rest_framework import exceptions
 
 from rehabilitation import services
@@ -132,6 +133,24 @@ class EnrolmentViewSet(RecordWrites, PersonRecordViewSet):
         ("returnee", "level", "institution", "grade", "started_on"), FieldGroup.EDUCATION
     )
     update_fields = dict.fromkeys(services.ENROLMENT_FIELDS, FieldGroup.EDUCATION)
+    examples = {
+        "create": [
+            OpenApiExample(
+                "Enrolment in primary school",
+                request_only=True,
+                value={
+                    "returnee": 1204,
+                    "level": "primary",
+                    "institution": "School No. 12, Aktobe",
+                    "grade": "3",
+                    "started_on": "2026-09-01",
+                },
+            )
+        ],
+        "partial_update": [
+            OpenApiExample("Moved up a grade", request_only=True, value={"grade": "4"})
+        ],
+    }
 
     def record_create(self, values, person):
         return services.enrolment_add(
@@ -167,6 +186,20 @@ class AttendanceViewSet(RecordCreate, PersonRecordViewSet):
     create_fields = dict.fromkeys(
         ("enrolment", "month", "days_expected", "days_present"), FieldGroup.EDUCATION
     )
+    examples = {
+        "create": [
+            OpenApiExample(
+                "October's attendance",
+                request_only=True,
+                value={
+                    "enrolment": 311,
+                    "month": "2026-10-01",
+                    "days_expected": 21,
+                    "days_present": 19,
+                },
+            )
+        ]
+    }
 
     def person_of(self, record):
         return record.enrolment.returnee

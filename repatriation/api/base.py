@@ -4,7 +4,9 @@ records touched, status), lists are cursor-paginated, `?updated_since=` filters.
 from __future__ import annotations
 
 from django.utils.dateparse import parse_datetime
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, viewsets
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -14,18 +16,53 @@ from repatriation.audit.services import audit_record
 
 
 class IdCursorPagination(CursorPagination):
-    """Keyset pages in id order: the same cost at any depth, stable while rows are added."""
+    """Keyset pages in id order (`ordering=-id` for newest first): the same cost at any
+    depth, stable while rows are added. A bad `page_size` or cursor is a 400, not ignored."""
 
     ordering = "id"
     page_size = 100
     max_page_size = 500
     page_size_query_param = "page_size"
 
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        if not value.isdigit() or not 1 <= int(value) <= self.max_page_size:
+            raise exceptions.ValidationError(
+                {"page_size": [f"Give a whole number from 1 to {self.max_page_size}."]}
+            )
+        return int(value)
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {"cursor": ["This cursor is not valid: follow the `next` link as given."]}
+            ) from None
+
+
+class IdOrdering(OrderingFilter):
+    """`ordering=id` (the default) or `ordering=-id`; anything else is a 400."""
+
+    ordering_fields = ["id"]
+
+    def get_ordering(self, request, queryset, view):
+        value = request.query_params.get(self.ordering_param)
+        if value is not None and value not in ("id", "-id"):
+            raise exceptions.ValidationError({"ordering": ["Order by `id` or `-id`."]})
+        return [value] if value else ["id"]
+
+    def get_valid_fields(self, queryset, view, context=None):
+        return [("id", "id")]
+
 
 class AuditedViewSet(viewsets.ReadOnlyModelViewSet):
     """Logs each call once, after it is answered, with the ids of the records it returned."""
 
     pagination_class = IdCursorPagination
+    filter_backends = [DjangoFilterBackend, IdOrdering]
     touched: list[int] = []
 
     def initial(self, request, *args, **kwargs):

@@ -33,6 +33,11 @@ class ApiSchema(AutoSchema):
             return None
         return action
 
+    def get_examples(self):
+        """A viewset's `examples`: {action: [OpenApiExample, ...]}."""
+        action = getattr(self.view, "action", None)
+        return list(getattr(self.view, "examples", {}).get(action, []))
+
     def get_request_serializer(self):
         action = self._write_action()
         if action is None:

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -32,6 +32,20 @@ class ReportViewSet(RecordCreate, AuditedViewSet):
     filterset_fields = ["kind", "audience", "status", "language"]
     input_serializer = s.ReportRequestSerializer
     create_fields = dict.fromkeys(("kind", "month", "audience", "language"))
+    examples = {
+        "create": [
+            OpenApiExample(
+                "October's report for the ministry, in Russian",
+                request_only=True,
+                value={
+                    "kind": "monthly_progress",
+                    "month": "2026-10",
+                    "audience": "ministry",
+                    "language": "ru",
+                },
+            )
+        ]
+    }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -2,7 +2,12 @@
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -91,6 +96,31 @@ class PersonViewSet(RecordWrites, AuditedViewSet):
     input_serializer = s.PersonInputSerializer
     create_fields = s.PERSON_CREATE_FIELDS
     update_fields = s.PERSON_UPDATE_FIELDS
+    examples = {
+        "create": [
+            OpenApiExample(
+                "A child registered with her mother",
+                request_only=True,
+                value={
+                    "full_name": "Айша Касымова",
+                    "name_latin": "Aisha Kassymova",
+                    "sex": "F",
+                    "date_of_birth": "2017-04-01",
+                    "date_of_birth_estimated": True,
+                    "claimed_nationality": "KZ",
+                    "mother": 1204,
+                    "not_duplicate_of": [877],
+                },
+            )
+        ],
+        "partial_update": [
+            OpenApiExample(
+                "A new phone number (send If-Match)",
+                request_only=True,
+                value={"phone": "+7 701 555 12 34"},
+            )
+        ],
+    }
 
     def person_of(self, record):
         return record

@@ -76,6 +76,11 @@ def test_cursor_pages_and_filters(api, world):
         ({"updated_since": "2026-11-01T00:00"}, "updated_since"),  # no offset
         ({"status": "happy"}, "status"),
         ({"born_after": "1990-13-01"}, "born_after"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page_size": "501"}, "page_size"),
+        ({"page_size": "ten"}, "page_size"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"ordering": "primary_name"}, "ordering"),
     ],
 )
 def test_bad_query_strings_get_problem_details(api, world, params, field):
@@ -83,6 +88,11 @@ def test_bad_query_strings_get_problem_details(api, world, params, field):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert field in response.json()["errors"]
+
+
+def test_newest_first(api, world):
+    ids = [p["id"] for p in api("/api/v1/people/", ordering="-id").json()["results"]]
+    assert ids == sorted(ids, reverse=True) and len(ids) == 2
 
 
 def test_updated_since_returns_only_changes(api, world):
