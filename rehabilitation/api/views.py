@@ -163,14 +163,8 @@ class EnrolmentViewSet(RecordWrites, PersonRecordViewSet):
             request=self.request,
         )
 
-    def record_update(self, record, version, values):
-        return services.enrolment_update(
-            actor=self.request.user,
-            enrolment_id=record.pk,
-            version=version,
-            values=values,
-            request=self.request,
-        )
+    update_service = staticmethod(services.enrolment_update)
+    update_id_arg = "enrolment_id"
 
 
 class AttendanceViewSet(RecordCreate, PersonRecordViewSet):

@@ -200,7 +200,20 @@ class RecordCreate(RecordWriteBase):
 
 
 class RecordUpdate(RecordWriteBase):
-    """`PUT` and `PATCH` with `If-Match`, through `record_update(record, version, values)`."""
+    """`PUT` and `PATCH` with `If-Match`, through `update_service`: a versioned service
+    taking the actor, the record's id as `update_id_arg`, the version and the values."""
+
+    update_service = None
+    update_id_arg = ""
+
+    def record_update(self, record, version, values):
+        return self.update_service(
+            actor=self.request.user,
+            **{self.update_id_arg: record.pk},
+            version=version,
+            values=values,
+            request=self.request,
+        )
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.get("partial", False)

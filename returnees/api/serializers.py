@@ -16,6 +16,7 @@ from returnees.models import (
     ReturneeName,
     Sex,
 )
+from returnees.services import EDITABLE_FIELDS
 
 FG = FieldGroup
 # Which field group each field of a person belongs to.
@@ -147,23 +148,10 @@ class VerificationSerializer(serializers.ModelSerializer):
         ]
 
 
-# What a client may send about a person, with the field group each belongs to.
+# What a client may send about a person: the registry's editable fields that are a
+# person's own (not the internal assignment of a caseworker).
 PERSON_UPDATE_FIELDS: dict[str, FieldGroup] = {
-    name: PERSON_FIELD_GROUPS[name]
-    for name in (
-        "sex",
-        "date_of_birth",
-        "date_of_birth_estimated",
-        "place_of_birth",
-        "claimed_nationality",
-        "is_unaccompanied",
-        "is_separated",
-        "is_orphan",
-        "is_pregnant",
-        "is_injured",
-        "has_disability",
-        "phone",
-    )
+    name: PERSON_FIELD_GROUPS[name] for name in EDITABLE_FIELDS if name in PERSON_FIELD_GROUPS
 }
 PERSON_CREATE_FIELDS: dict[str, FieldGroup] = {
     "full_name": FG.IDENTITY,

@@ -174,15 +174,21 @@ class PersonViewSet(RecordWrites, AuditedViewSet):
             if name in values
         }
         person_input = services.PersonInput(
-            full_name=values["full_name"],
-            sex=values["sex"],
-            date_of_birth=values["date_of_birth"],
-            date_of_birth_estimated=values.get("date_of_birth_estimated", False),
-            place_of_birth=values.get("place_of_birth", ""),
-            claimed_nationality=values.get("claimed_nationality", "KZ"),
-            name_latin=values.get("name_latin", ""),
+            **{
+                name: values[name]
+                for name in (
+                    "full_name",
+                    "sex",
+                    "date_of_birth",
+                    "date_of_birth_estimated",
+                    "place_of_birth",
+                    "claimed_nationality",
+                    "name_latin",
+                    "phone",
+                )
+                if name in values
+            },
             flags=flags,
-            phone=values.get("phone", ""),
         )
         findings = [
             services.DuplicateFinding(
@@ -197,14 +203,8 @@ class PersonViewSet(RecordWrites, AuditedViewSet):
             actor=user, person=person_input, mother=mother, findings=findings, request=self.request
         )
 
-    def record_update(self, record, version, values):
-        return services.returnee_update(
-            actor=self.request.user,
-            returnee_id=record.pk,
-            version=version,
-            values=values,
-            request=self.request,
-        )
+    update_service = staticmethod(services.returnee_update)
+    update_id_arg = "returnee_id"
 
     @extend_schema(request=s.TransitionSerializer, responses=PersonSerializer)
     @action(detail=True, methods=["post"])
