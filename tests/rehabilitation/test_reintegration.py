@@ -19,7 +19,6 @@ from returnees import selectors as returnee_selectors
 from returnees.models import Returnee
 from returnees.workflow import StaleEdit
 from tests.factories import ReturneeFactory
-from tests.repatriation.test_celery import worker  # noqa: F401  (a real Celery worker)
 
 PLAN = {
     "destination_region": "Туркестанская область",
@@ -219,7 +218,7 @@ def test_roles_without_the_right_cannot_break_the_glass(client, users, closed_lo
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_the_daily_task_seals_in_a_real_worker(worker, closed_long_ago):  # noqa: F811
+def test_the_daily_task_seals_in_a_real_worker(worker, closed_long_ago):
     cases_seal_due.delay()
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
