@@ -2,6 +2,7 @@
 does not grant for that person is absent from the response (never null, never masked)."""
 
 from rest_framework import serializers
+from rest_framework.fields import SkipField
 
 from repatriation.accounts.roles import FieldGroup
 from returnees.models import (
@@ -73,10 +74,19 @@ class PersonSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, instance):
-        """Only the field groups the view was told (by the policy) this caller may read."""
+        """Only the field groups the view was told (by the policy) this caller may read; the
+        others are not even read from the person."""
         groups = self.context["field_groups"](instance)
-        data = super().to_representation(instance)
-        return {k: v for k, v in data.items() if PERSON_FIELD_GROUPS[k] in groups}
+        data = {}
+        for field in self._readable_fields:  # as ModelSerializer does, for the granted ones
+            if PERSON_FIELD_GROUPS[field.field_name] not in groups:
+                continue
+            try:
+                value = field.get_attribute(instance)
+            except SkipField:
+                continue
+            data[field.field_name] = None if value is None else field.to_representation(value)
+        return data
 
 
 class HouseholdSerializer(serializers.ModelSerializer):

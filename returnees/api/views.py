@@ -247,15 +247,16 @@ class PersonViewSet(RecordWrites, AuditedViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
             return Returnee.objects.none()
-        people = policy.returnees_visible_to(self.request.user, FieldGroup.IDENTITY)
-        return (
-            self.updated_since(people)
-            .prefetch_related(
-                "names",
-                Prefetch("relationships", queryset=Relationship.objects.order_by("id")),
-            )
-            .select_related("household")
-        )
+        user = self.request.user
+        people = self.updated_since(policy.returnees_visible_to(user, FieldGroup.IDENTITY))
+        people = people.prefetch_related("names")
+        # Household and relationships are family fields: not read for a caller who may see
+        # that group of nobody (the serializer leaves out every field not granted).
+        if FieldGroup.FAMILY in policy.field_groups_for(user):
+            people = people.prefetch_related(
+                Prefetch("relationships", queryset=Relationship.objects.order_by("id"))
+            ).select_related("household")
+        return people
 
     def get_object(self):
         person = policy.returnee_get_for_user(self.request.user, self.kwargs["pk"])
