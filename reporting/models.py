@@ -24,7 +24,9 @@ class ReportRun(models.Model):
     )
     period = models.DateField(_("month"), help_text=_("First day of the month reported on."))
     audience = models.CharField(_("audience"), max_length=40, choices=Audience.choices)
-    language = models.CharField(_("language"), max_length=5, default="en")
+    language = models.CharField(
+        _("language"), max_length=5, default="en", choices=settings.LANGUAGES
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

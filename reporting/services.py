@@ -4,7 +4,7 @@ runs gives that run), rendered by a worker, published once and never rewritten."
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -69,6 +69,7 @@ def report_request(
         record=run,
         request=request,
         changes={"report": [None, str(run)]},
+        username="" if actor else "system",  # the monthly schedule
     )
     from .tasks import report_render
 
@@ -144,3 +145,42 @@ def report_downloaded(*, actor, run: ReportRun, request=None) -> None:
         request=request,
         detail=f"{run} sha256={run.sha256[:16]}",
     )
+
+
+def report_sign_off(*, actor, run: ReportRun, request=None) -> ReportRun:
+    """A programme manager vouches for a published report; once, and never undone."""
+    with transaction.atomic():
+        run = ReportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != ReportRun.Status.DONE:
+            raise ValidationError(_("Only a published report can be signed off."))
+        if run.signed_off_at is not None:
+            return run
+        run.signed_off_at, run.signed_off_by = timezone.now(), actor
+        run.save(update_fields=["signed_off_at", "signed_off_by"])
+        audit_record(
+            actor=actor,
+            kind=AuditKind.UPDATE,
+            record=run,
+            request=request,
+            changes={"signed_off_at": [None, run.signed_off_at.isoformat()]},
+        )
+    return run
+
+
+def reports_create_monthly(*, today: date | None = None) -> list[ReportRun]:
+    """On the first of the month: last month's reports for every audience and language.
+    Idempotent: a report already queued, running or published is not asked for again."""
+    today = today or timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    runs = []
+    for audience in ReportRun.Audience.values:
+        for language in LANGUAGES:
+            run, _new = report_request(
+                actor=None,
+                kind=ReportRun.Kind.MONTHLY_PROGRESS,
+                period=last_month,
+                audience=audience,
+                language=language,
+            )
+            runs.append(run)
+    return runs

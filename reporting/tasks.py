@@ -14,3 +14,9 @@ from . import services
 def report_render(run_id: int) -> str:
     """Idempotent: a published run is returned as it is."""
     return services.report_render(run_id).status
+
+
+@shared_task(name="reporting.tasks.reports_create_monthly")
+def reports_create_monthly() -> int:
+    """Idempotent: last month's reports that exist already are not asked for again."""
+    return len(services.reports_create_monthly())

@@ -1,11 +1,19 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from repatriation import policy
 from repatriation.policy import Action
 from returnees.models import CaseStatus
 
+from . import services
+from .forms import ReportRequestForm
+from .models import ReportRun
 from .selectors import status_counts
 
 
@@ -19,3 +27,92 @@ def dashboard(request):
     return render(
         request, "reporting/dashboard.html", {"rows": rows, "total": sum(counts.values())}
     )
+
+
+def _run_for(user, pk) -> ReportRun:
+    """A run the user may see; any other answers 404 (the policy decides)."""
+    return get_object_or_404(policy.report_runs_visible_to(user), pk=pk)
+
+
+@login_required
+def report_list(request):
+    """Monthly reports: ask for one, watch it being made, download it when published."""
+    if not policy.can(request.user, Action.VIEW_AGGREGATES):
+        raise Http404
+    form = ReportRequestForm(
+        request.POST if request.method == "POST" else None,
+        initial={"language": get_language() or "en"},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _run, new = services.report_request(
+                actor=request.user,
+                kind=ReportRun.Kind.MONTHLY_PROGRESS,
+                period=form.cleaned_data["month"],
+                audience=ReportRun.Audience.MINISTRY,
+                language=form.cleaned_data["language"],
+                request=request,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("The report is being made.") if new else _("This report was asked for already."),
+            )
+            return redirect("reporting:reports")
+    runs = policy.report_runs_visible_to(request.user).select_related("signed_off_by")[:60]
+    return render(
+        request,
+        "reporting/reports.html",
+        {
+            "form": form,
+            "runs": runs,
+            "may_sign_off": policy.can(request.user, Action.SIGN_OFF_REPORT),
+        },
+    )
+
+
+@login_required
+def report_row(request, pk):
+    """One run's row, polled by htmx while the report is being made."""
+    return render(
+        request,
+        "reporting/_report_row.html",
+        {
+            "run": _run_for(request.user, pk),
+            "may_sign_off": policy.can(request.user, Action.SIGN_OFF_REPORT),
+        },
+    )
+
+
+@login_required
+def report_pdf(request, pk):
+    run = _run_for(request.user, pk)
+    if run.status != ReportRun.Status.DONE or not run.pdf:
+        raise Http404
+    services.report_downloaded(actor=request.user, run=run, request=request)
+    response = FileResponse(
+        run.pdf.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{run.kind}-{run.period:%Y-%m}-{run.audience}-{run.language}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def report_sign_off(request, pk):
+    run = _run_for(request.user, pk)
+    if not policy.can(request.user, Action.SIGN_OFF_REPORT):
+        raise Http404
+    try:
+        services.report_sign_off(actor=request.user, run=run, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Signed off."))
+    return redirect("reporting:reports")

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -202,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
     "cases-seal-due": {
         "task": "rehabilitation.tasks.cases_seal_due",
         "schedule": 24 * 60 * 60,
+    },
+    # Last month's reports, for every audience and language, early on the first.
+    "reports-create-monthly": {
+        "task": "reporting.tasks.reports_create_monthly",
+        "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
     "idempotency-keys-expire": {
         "task": "repatriation.accounts.tasks.idempotency_keys_expire",

@@ -1,0 +1,117 @@
+"""The reports page: officials ask for a month's report, watch it (htmx row), download it;
+a programme manager signs it off; nobody else reaches any of it. The monthly schedule."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from repatriation.accounts.roles import Role
+from repatriation.audit.models import AuditEvent, AuditKind
+from reporting import services
+from reporting.models import ReportRun
+
+LAST_MONTH = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _ask(client):
+    return client.post(
+        reverse("reporting:reports"), {"month": LAST_MONTH.strftime("%Y-%m"), "language": "kk"}
+    )
+
+
+@pytest.mark.parametrize("role", [*Role, "outsider"], ids=str)
+def test_who_reaches_the_reports_page(client, users, role):
+    client.force_login(users[role])
+    allowed = role in (Role.MINISTRY_OFFICIAL, Role.PROGRAMME_MANAGER, Role.INTEGRATION)
+    assert client.get(reverse("reporting:reports")).status_code == (200 if allowed else 404)
+
+
+def test_an_official_asks_watches_and_downloads(client, users):
+    client.force_login(users[Role.MINISTRY_OFFICIAL])
+    assert _ask(client).status_code == 302
+    run = ReportRun.objects.get()
+    assert (run.language, run.period, run.audience) == ("kk", LAST_MONTH, "ministry")
+    assert _ask(client).status_code == 302 and ReportRun.objects.count() == 1
+    row = client.get(reverse("reporting:report_row", args=[run.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in row and "<progress" in row
+    assert client.get(reverse("reporting:report_pdf", args=[run.pk])).status_code == 404
+    services.report_render(run.pk)
+    row = client.get(reverse("reporting:report_row", args=[run.pk])).content.decode()
+    assert "hx-trigger" not in row and "Download PDF" in row
+    download = client.get(reverse("reporting:report_pdf", args=[run.pk]))
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(kind=AuditKind.DOWNLOAD, record_id=str(run.pk)).exists()
+    assert "Sign off" not in client.get(reverse("reporting:reports")).content.decode()
+    sign = client.post(reverse("reporting:report_sign_off", args=[run.pk]))
+    assert sign.status_code == 404  # officials do not sign off
+    assert ReportRun.objects.get().signed_off_at is None
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"month": timezone.localdate().strftime("%Y-%m"), "language": "en"}, "month"),
+        ({"month": "2019-13", "language": "en"}, "month"),
+        ({"month": LAST_MONTH.strftime("%Y-%m"), "language": "de"}, "language"),
+        ({}, "month"),
+    ],
+)
+def test_bad_requests_change_nothing(client, users, data, field):
+    client.force_login(users[Role.MINISTRY_OFFICIAL])
+    response = client.post(reverse("reporting:reports"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not ReportRun.objects.exists()
+
+
+def test_a_programme_manager_signs_off_a_published_report(client, users):
+    manager = users[Role.PROGRAMME_MANAGER]
+    run, _new = services.report_request(
+        actor=manager,
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="ministry",
+        language="en",
+    )
+    client.force_login(manager)
+    client.post(reverse("reporting:report_sign_off", args=[run.pk]))
+    assert ReportRun.objects.get().signed_off_at is None  # not published yet
+    services.report_render(run.pk)
+    assert "Sign off" in client.get(reverse("reporting:reports")).content.decode()
+    client.post(reverse("reporting:report_sign_off", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.signed_off_by == manager and run.signed_off_at is not None
+
+
+@pytest.mark.parametrize("role", [Role.PARTNER_AGENCY, Role.CENTRE_STAFF, Role.AUDITOR])
+def test_others_get_404_for_a_report(client, users, role):
+    run, _new = services.report_request(
+        actor=users[Role.MINISTRY_OFFICIAL],
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="ministry",
+        language="en",
+    )
+    services.report_render(run.pk)
+    client.force_login(users[role])
+    for name in ("reporting:report_row", "reporting:report_pdf"):
+        assert client.get(reverse(name, args=[run.pk])).status_code == 404
+
+
+def test_the_first_of_the_month_makes_last_months_reports(db):
+    first_of_this_month = timezone.localdate().replace(day=1)
+    runs = services.reports_create_monthly(today=first_of_this_month)
+    assert sorted((r.period, r.language, r.audience) for r in runs) == [
+        (LAST_MONTH, "en", "ministry"),
+        (LAST_MONTH, "kk", "ministry"),
+        (LAST_MONTH, "ru", "ministry"),
+    ]
+    again = services.reports_create_monthly(today=first_of_this_month)
+    assert {r.pk for r in again} == {r.pk for r in runs}
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-create-monthly"]
+    assert entry["task"] == "reporting.tasks.reports_create_monthly"
+    assert entry["schedule"].day_of_month == {1}
