@@ -1,0 +1,77 @@
+"""Small-cell suppression, proved on random tables with hypothesis: no count from 1 to the
+threshold is printed, and no hidden count can be worked out from what is printed (the total,
+the visible counts, "<5" meaning 1 to 4): every hidden count has two or more possible values,
+found by trying every assignment, not by the module's own arithmetic."""
+
+import itertools
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from reporting.suppression import PRIMARY, suppress
+
+THRESHOLD = 4
+
+
+def _possible_values(result) -> dict[int, set[int]]:
+    """Every value each hidden count could take, given what the table prints."""
+    hidden = sorted(result.hidden)
+    visible_sum = sum(v for i, v in enumerate(result.values) if i not in result.hidden)
+    total = None if result.total_hidden else sum(result.values)
+    # A reader who sees the total knows the hidden counts add up to the rest of it; "—" may be
+    # anything up to that; "<5" is 1 to 4. Without the total, "—" is unbounded (use 0..40).
+    ceiling = (total - visible_sum) if total is not None else 40
+    ranges = [
+        range(1, THRESHOLD + 1) if result.hidden[i] == PRIMARY else range(0, ceiling + 1)
+        for i in hidden
+    ]
+    size = 1
+    for r in ranges:
+        size *= len(r)
+    assume(size <= 200_000)
+    possible = {i: set() for i in hidden}
+    for combination in itertools.product(*ranges):
+        if total is not None and visible_sum + sum(combination) != total:
+            continue
+        for i, value in zip(hidden, combination, strict=True):
+            possible[i].add(value)
+    return possible
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=25), min_size=1, max_size=6))
+def test_no_hidden_count_can_be_worked_out(values):
+    result = suppress(values, THRESHOLD)
+    for i, value in enumerate(values):
+        if 1 <= value <= THRESHOLD:
+            assert result.hidden.get(i) == PRIMARY
+            assert result.shown(i) == "<5"
+        if i not in result.hidden:
+            assert result.shown(i) == str(value) and (value == 0 or value > THRESHOLD)
+    if 1 <= sum(values) <= THRESHOLD:
+        assert result.total == "—"
+    for i, values_possible in _possible_values(result).items():
+        assert len(values_possible) >= 2, (values, result.hidden, i, values_possible)
+        assert values[i] in values_possible
+
+
+@pytest.mark.parametrize(
+    ("values", "shown", "total"),
+    [
+        ([23, 9, 3, 4], ["23", "9", "<5", "<5"], "39"),
+        ([160, 20, 7], ["160", "20", "7"], "187"),
+        ([160, 2, 25], ["160", "<5", "—"], "187"),  # 2 alone would be 187 - 185
+        ([1, 1, 0], ["<5", "<5", "0"], "—"),  # two ones that the total would give away
+        ([0, 0, 0], ["0", "0", "0"], "0"),
+    ],
+)
+def test_examples(values, shown, total):
+    result = suppress(values)
+    assert [result.shown(i) for i in range(len(values))] == shown
+    assert result.total == total
+
+
+def test_negative_counts_are_refused():
+    with pytest.raises(ValueError, match="never negative"):
+        suppress([3, -1])
