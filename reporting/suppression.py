@@ -70,3 +70,27 @@ def suppress(values, threshold: int = 4) -> Suppressed:
             break
         hidden[candidates[0][1]] = SECONDARY  # the smallest count that is not yet hidden
     return Suppressed(values, hidden, total_hidden, threshold)
+
+
+def suppress_together(tables, threshold: int = 4) -> list[Suppressed]:
+    """Tables that break one population down in different ways (by status, by sex...): they
+    share a total, so a total hidden in one must not be readable from another. If any must
+    hide it, all hide it, and each then hides at least one count, so that its visible counts
+    do not add up to the total either."""
+    results = [suppress(values, threshold) for values in tables]
+    if not any(r.total_hidden for r in results):
+        return results
+    shared = []
+    for result in results:
+        hidden = dict(result.hidden)
+        if not hidden:
+            candidates = sorted((v, i) for i, v in enumerate(result.values) if v > 0)
+            if candidates:
+                hidden[candidates[0][1]] = SECONDARY
+        shared.append(Suppressed(result.values, hidden, True, threshold))
+    return shared
+
+
+def shown_single(value: int, threshold: int = 4) -> str:
+    """A count printed on its own (no total to subtract from): only the small ones hidden."""
+    return f"<{threshold + 1}" if 1 <= value <= threshold else str(value)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from reporting.suppression import PRIMARY, suppress
+from reporting.suppression import PRIMARY, suppress, suppress_together
 
 THRESHOLD = 4
 
@@ -75,3 +75,70 @@ def test_examples(values, shown, total):
 def test_negative_counts_are_refused():
     with pytest.raises(ValueError, match="never negative"):
         suppress([3, -1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=18).flatmap(
+        lambda total: st.tuples(
+            st.just(total),
+            st.lists(
+                st.integers(min_value=1, max_value=4).flatmap(lambda n: _partition(total, n)),
+                min_size=2,
+                max_size=3,
+            ),
+        )
+    )
+)
+def test_tables_of_one_population_do_not_give_each_other_away(case):
+    """Two or three breakdowns of one population: the reader may combine them all."""
+    total, tables = case
+    results = suppress_together(tables, THRESHOLD)
+    assert len({r.total_hidden for r in results}) == 1
+    hidden_total = results[0].total_hidden
+    candidates_total = range(0, 41) if hidden_total else [total]
+    possible = {(t, i): set() for t, r in enumerate(results) for i in r.hidden}
+    for guess in candidates_total:
+        per_table = []
+        for result in results:
+            options = _assignments(result, guess)
+            if not options:
+                break
+            per_table.append(options)
+        else:  # this total is consistent with every table
+            for t, options in enumerate(per_table):
+                for assignment in options:
+                    for i, value in assignment.items():
+                        possible[(t, i)].add(value)
+    for key, values in possible.items():
+        assert len(values) >= 2, (tables, key, values)
+
+
+def _partition(total: int, parts: int):
+    """A list of `parts` non-negative counts adding up to `total`."""
+    return st.lists(
+        st.integers(min_value=0, max_value=total), min_size=parts - 1, max_size=parts - 1
+    ).map(lambda cuts: _cut(total, sorted(cuts)))
+
+
+def _cut(total, cuts):
+    edges = [0, *cuts, total]
+    return [b - a for a, b in itertools.pairwise(edges)]
+
+
+def _assignments(result, total) -> list[dict[int, int]]:
+    """Every way the hidden counts of one table can fill it up to `total`."""
+    hidden = sorted(result.hidden)
+    visible_sum = sum(v for i, v in enumerate(result.values) if i not in result.hidden)
+    rest = total - visible_sum
+    if rest < 0:
+        return []
+    ranges = [
+        range(1, THRESHOLD + 1) if result.hidden[i] == PRIMARY else range(0, rest + 1)
+        for i in hidden
+    ]
+    return [
+        dict(zip(hidden, combination, strict=True))
+        for combination in itertools.product(*ranges)
+        if sum(combination) == rest
+    ]
