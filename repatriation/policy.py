@@ -534,11 +534,33 @@ def operations_visible_to(user):
 
 
 def report_runs_visible_to(user):
-    """Report runs the user may see and download: the ministry's reports for holders of the
-    aggregates permission. Partners' and centres' own reports come with small-cell
-    suppression; until then they see none."""
+    """Report runs the user may see and download: every report for holders of the
+    aggregates permission; a partner's staff and clients, their agreements' reports; centre
+    staff, their centres'."""
     from reporting.models import ReportRun
 
-    if not can(user, Action.VIEW_AGGREGATES):
-        return ReportRun.objects.none()
-    return ReportRun.objects.filter(audience=ReportRun.Audience.MINISTRY)
+    grants = grants_for(user)
+    if can(user, Action.VIEW_AGGREGATES):
+        return ReportRun.objects.all()
+    if grants.scope == Scope.AGREEMENT and grants.agreement_ids:
+        return ReportRun.objects.filter(
+            audience=ReportRun.Audience.PARTNER, agreement_id__in=grants.agreement_ids
+        )
+    if grants.scope == Scope.CENTRE:
+        return ReportRun.objects.filter(
+            audience=ReportRun.Audience.CENTRE, centre__in=user_centres(user)
+        )
+    return ReportRun.objects.none()
+
+
+def may_request_report(user, audience: str, agreement=None, centre=None) -> bool:
+    """The ministry's officials ask for any report; a partner for its agreements' own, centre
+    staff for their centres' own."""
+    if can(user, Action.VIEW_AGGREGATES):
+        return True
+    grants = grants_for(user)
+    if audience == "partner" and agreement is not None and grants.scope == Scope.AGREEMENT:
+        return agreement.pk in grants.agreement_ids
+    if audience == "centre" and centre is not None and grants.scope == Scope.CENTRE:
+        return user_centres(user).filter(pk=centre.pk).exists()
+    return False

@@ -12,6 +12,8 @@ class ReportRun(models.Model):
 
     class Audience(models.TextChoices):
         MINISTRY = "ministry", _("Ministry")
+        PARTNER = "partner", _("Partner organisation")
+        CENTRE = "centre", _("Centre")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -24,6 +26,24 @@ class ReportRun(models.Model):
     )
     period = models.DateField(_("month"), help_text=_("First day of the month reported on."))
     audience = models.CharField(_("audience"), max_length=40, choices=Audience.choices)
+    agreement = models.ForeignKey(
+        "accounts.DataSharingAgreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_runs",
+        help_text=_("For a partner's report: the agreement whose scope it counts."),
+    )
+    centre = models.ForeignKey(
+        "rehabilitation.Centre",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_runs",
+        help_text=_("For a centre's report."),
+    )
+    # "ministry", "partner:<agreement id>" or "centre:<centre id>": whose report this is.
+    scope_key = models.CharField(max_length=40, default="ministry", editable=False)
     language = models.CharField(
         _("language"), max_length=5, default="en", choices=settings.LANGUAGES
     )
@@ -58,7 +78,7 @@ class ReportRun(models.Model):
         constraints = [
             # One run at a time for a report: asking again while it runs gives the same run.
             models.UniqueConstraint(
-                fields=["kind", "period", "audience", "language"],
+                fields=["kind", "period", "scope_key", "language"],
                 condition=models.Q(status__in=["queued", "running"]),
                 name="report_run_one_active",
             )

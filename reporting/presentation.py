@@ -10,6 +10,8 @@ from rehabilitation.models import Activity, DisengagementStage, Enrolment, Legal
 from repatriation.medical.models import Stage, Triage
 from returnees.models import CaseStatus, ClosureReason, Sex
 
+from .suppression import shown_single, suppress_together
+
 TREND_W, TREND_H, PAD_L, PAD_B, PAD_T = 520, 150, 34, 22, 8
 COLOURS = {Sex.FEMALE: "#D55E00", Sex.MALE: "#0072B2"}  # Okabe–Ito, colour-blind safe
 
@@ -63,48 +65,157 @@ def renounced_trend(trend) -> dict:
     }
 
 
-def report_sections(figures: dict) -> dict:
-    """Every table of the report, labelled in the active language."""
+class Printer:
+    """How counts are printed: as they are in the ministry's report; in a partner's or a
+    centre's, with small cells suppressed (reporting/suppression.py)."""
+
+    def __init__(self, suppress_small: bool, threshold: int = 4):
+        self.suppress_small, self.threshold = suppress_small, threshold
+
+    def one(self, n: int) -> str:
+        return shown_single(n, self.threshold) if self.suppress_small else str(n)
+
+    def table(self, rows: list[tuple[str, int]]) -> tuple[list[tuple[str, str]], str]:
+        """A breakdown whose counts add up to its total: (label, printed) rows and the total."""
+        return self.together([rows])[0]
+
+    def together(self, tables: list[list[tuple[str, int]]]):
+        """Breakdowns of one population: they share its total."""
+        if not self.suppress_small:
+            return [
+                ([(label, str(n)) for label, n in rows], str(sum(n for _l, n in rows)))
+                for rows in tables
+            ]
+        results = suppress_together([[n for _l, n in rows] for rows in tables], self.threshold)
+        return [
+            ([(label, result.shown(i)) for i, (label, _n) in enumerate(rows)], result.total)
+            for rows, result in zip(tables, results, strict=True)
+        ]
+
+
+def report_sections(figures: dict, *, suppress_small: bool = False, threshold: int = 4) -> dict:
+    """Every figure of the report as printed, labelled in the active language. A section
+    whose figures were not computed for this audience is left out."""
+    p = Printer(suppress_small, threshold)
     people = figures["people"]
-    stages = figures["psychosocial"]["stages"]
+    sex_rows = [
+        (_("Women"), people["women"]),
+        (_("Men"), people["men"]),
+        (_("Girls"), people["girls"]),
+        (_("Boys"), people["boys"]),
+    ]
+    status_rows = _labelled(figures["statuses"], CaseStatus.choices)
+    population = [sex_rows, status_rows]
+    verification = figures.get("verification")
+    if verification is not None:
+        population.append(
+            [
+                (_("Pending"), verification["pending"]),
+                (_("Verified"), verification["verified"]),
+                (_("Rejected"), verification["rejected"]),
+                (_("Inconclusive"), verification["inconclusive"]),
+            ]
+        )
+    printed = p.together(population)
+    (sexes, people_total), (statuses, _status_total) = printed[0], printed[1]
+    arrivals, arrivals_month = p.table(list(figures["arrivals"]["rows"]))
     sections = {
-        "headline": [
-            (_("Women"), people["women"]),
-            (_("Men"), people["men"]),
-            (_("Girls"), people["girls"]),
-            (_("Boys"), people["boys"]),
-        ],
-        "ages": [
-            (_("Under 5"), people["age_under_5"]),
-            (_("5 to 11"), people["age_5_11"]),
-            (_("12 to 17"), people["age_12_17"]),
-            (_("Adults"), people["age_adults"]),
-        ],
-        "statuses": _labelled(figures["statuses"], CaseStatus.choices),
+        "suppressed": suppress_small,
+        "threshold": threshold + 1,
+        "small": threshold,
+        "people_total": people_total,
+        "arrivals_month": arrivals_month,
+        "arrivals_cumulative": p.one(figures["arrivals"]["cumulative"]),
+        "orphans": p.one(people["orphans"]),
+        "unaccompanied": p.one(people["unaccompanied"]),
+        "sexes": sexes,
+        "arrivals": arrivals,
+        "statuses": statuses,
         "movements": [
-            (CaseStatus(a).label if a else "—", CaseStatus(b).label if b else "—", n)
+            (CaseStatus(a).label if a else "—", CaseStatus(b).label if b else "—", p.one(n))
             for a, b, n in figures["movements"]
         ],
-        "health_stage": _labelled(figures["health"]["by_stage"], Stage.choices),
-        "health_triage": _labelled(figures["health"]["by_triage"], Triage.choices),
-        "levels": _labelled(figures["education"]["by_level"], Enrolment.Level.choices),
-        "activities": _labelled(figures["education"]["activities"], Activity.Kind.choices),
-        "sessions": _labelled(figures["psychosocial"]["sessions"], Session.Kind.choices),
-        "stages": [
-            (
-                label,
-                stages[Sex.FEMALE][value],
-                stages[Sex.MALE][value],
-            )
-            for value, label in DisengagementStage.choices
+        "centres": [
+            {**c, "residents": p.one(c["residents"]), "placed": p.one(c["placed"])}
+            for c in figures["centres"]
         ],
-        "women_renounced": stages[Sex.FEMALE][DisengagementStage.RENOUNCED],
-        "men_renounced": stages[Sex.MALE][DisengagementStage.RENOUNCED],
-        "women_assessed": sum(stages[Sex.FEMALE].values()),
-        "men_assessed": sum(stages[Sex.MALE].values()),
-        "closed": _labelled(figures["reintegration"]["closed"], ClosureReason.choices),
-        "trend": renounced_trend(figures["psychosocial"]["trend"]),
+        "placed": p.one(figures["placements"]["placed"]),
+        "transfers": p.one(figures["placements"]["transfers"]),
     }
+    if not suppress_small:  # age groups overlap the sex breakdown: the ministry's only
+        sections["ages"] = [
+            (label, str(people[key]))
+            for label, key in (
+                (_("Under 5"), "age_under_5"),
+                (_("5 to 11"), "age_5_11"),
+                (_("12 to 17"), "age_12_17"),
+                (_("Adults"), "age_adults"),
+            )
+        ]
+    if verification is not None:
+        sections["verification"] = printed[2][0]
+        sections["verification_decided"] = p.one(verification["decided_in_month"])
+        sections["verification_median"] = verification["median_days"]
+    health = figures.get("health")
+    if health is not None:
+        (stage_rows, _t), (triage_rows, _t2) = p.together(
+            [
+                _labelled(health["by_stage"], Stage.choices),
+                _labelled(health["by_triage"], Triage.choices),
+            ]
+        )
+        sections.update(
+            health_stage=stage_rows,
+            health_triage=triage_rows,
+            follow_ups_due=p.one(health["due"]),
+            follow_ups_overdue=p.one(health["overdue"]),
+        )
+    education = figures.get("education")
+    if education is not None:
+        sections.update(
+            levels=[
+                (label, p.one(n))
+                for label, n in _labelled(education["by_level"], Enrolment.Level.choices)
+            ],
+            attendance_rate=education["attendance_rate"],
+            activities=[
+                (label, p.one(n))
+                for label, n in _labelled(education["activities"], Activity.Kind.choices)
+            ],
+        )
+    psychosocial = figures.get("psychosocial")
+    if psychosocial is not None:
+        stages = psychosocial["stages"]
+        sessions, _total = p.table(_labelled(psychosocial["sessions"], Session.Kind.choices))
+        women, women_total = p.table(
+            [(label, stages[Sex.FEMALE][value]) for value, label in DisengagementStage.choices]
+        )
+        men, men_total = p.table(
+            [(label, stages[Sex.MALE][value]) for value, label in DisengagementStage.choices]
+        )
+        renounced = list(DisengagementStage.values).index(DisengagementStage.RENOUNCED)
+        sections.update(
+            sessions=sessions,
+            assessed=p.one(psychosocial["assessed"]),
+            stages=[(label, w, m) for (label, w), (_l, m) in zip(women, men, strict=True)],
+            women_assessed=women_total,
+            men_assessed=men_total,
+            women_renounced=women[renounced][1],
+            men_renounced=men[renounced][1],
+        )
+        if not suppress_small:  # shares of small groups would give their counts away
+            sections["trend"] = renounced_trend(psychosocial["trend"])
+    reintegration = figures.get("reintegration")
+    if reintegration is not None:
+        closed, _total = p.table(_labelled(reintegration["closed"], ClosureReason.choices))
+        sections.update(
+            reintegrated=p.one(reintegration["reintegrated"]),
+            visits=p.one(reintegration["visits"]),
+            closed=closed,
+        )
     if "legal" in figures:
-        sections["legal"] = _labelled(figures["legal"], LegalProceeding.Status.choices)
+        sections["legal"] = [
+            (label, str(n))
+            for label, n in _labelled(figures["legal"], LegalProceeding.Status.choices)
+        ]
     return sections

@@ -342,24 +342,50 @@ def placements_in_month(month: Month, people: QuerySet[Returnee]) -> dict:
     return {"placed": counts["placed"], "transfers": counts["transfers"]}
 
 
+# The parts of the report an audience may be given beyond who is in the programme, where
+# and how they move: each needs its field group (the ministry has them all).
+OPTIONAL_SECTIONS = {
+    "verification": verification_figures,
+    "health": health_figures,
+    "education": education_figures,
+    "psychosocial": psychosocial_figures,
+    "reintegration": reintegration_figures,
+}
+
+
 def monthly_figures(
-    month: Month, *, people: QuerySet[Returnee], centres: QuerySet[Centre], include_legal: bool
+    month: Month,
+    *,
+    people: QuerySet[Returnee],
+    centres: QuerySet[Centre],
+    sections=tuple(OPTIONAL_SECTIONS),
+    include_legal: bool = False,
 ) -> dict:
     """Every figure of the monthly progress report, for the people and centres an audience
-    may count. Legal proceedings only where `include_legal` (the ministry's report)."""
+    may count, and the `sections` it may see. Legal proceedings only where `include_legal`
+    (the ministry's report)."""
     figures = {
         "people": people_by_sex_and_age(month, people),
         "arrivals": arrivals_by_operation(month, people),
         "statuses": status_counts(people),
         "movements": status_movements(month, people),
-        "verification": verification_figures(month, people),
-        "health": health_figures(month, people),
         "centres": centre_occupancy(month, centres),
         "placements": placements_in_month(month, people),
-        "education": education_figures(month, people),
-        "psychosocial": psychosocial_figures(month, people),
-        "reintegration": reintegration_figures(month, people),
     }
+    for name in sections:
+        figures[name] = OPTIONAL_SECTIONS[name](month, people)
     if include_legal:
         figures["legal"] = legal_by_status(people)
     return figures
+
+
+def placed_at_month_end(month: Month, centres) -> Exists:
+    """People with a placement at one of `centres` on the month's last day."""
+    return Exists(
+        Placement.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=month.last),
+            returnee=OuterRef("pk"),
+            centre__in=centres,
+            started_on__lte=month.last,
+        )
+    )

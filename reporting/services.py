@@ -10,12 +10,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rehabilitation.models import Centre
+from repatriation.accounts.models import DataSharingAgreement
+from repatriation.accounts.roles import FieldGroup
 from repatriation.audit.models import AuditKind
 from repatriation.audit.services import audit_record
+from repatriation.operations.models import ManifestEntry
 from returnees.models import Returnee
 
 from . import selectors
@@ -25,12 +29,22 @@ from .presentation import report_sections
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
-def _check_request(kind: str, period: date, audience: str, language: str) -> date:
+def _check_request(
+    kind: str, period: date, audience: str, language: str, agreement, centre
+) -> date:
     errors = {}
     if kind not in ReportRun.Kind.values:
         errors["kind"] = _("There is no such report.")
     if audience not in ReportRun.Audience.values:
-        errors["audience"] = _("Reports are made for the ministry; other audiences come later.")
+        errors["audience"] = _("Choose the ministry, a partner or a centre.")
+    elif audience == ReportRun.Audience.PARTNER and agreement is None:
+        errors["agreement"] = _("A partner's report is for one data-sharing agreement.")
+    elif audience == ReportRun.Audience.CENTRE and centre is None:
+        errors["centre"] = _("A centre's report is for one centre.")
+    if audience != ReportRun.Audience.PARTNER and agreement is not None:
+        errors["agreement"] = _("Only a partner's report has an agreement.")
+    if audience != ReportRun.Audience.CENTRE and centre is not None:
+        errors["centre"] = _("Only a centre's report has a centre.")
     if language not in LANGUAGES:
         errors["language"] = _("Choose one of: %s.") % ", ".join(LANGUAGES)
     month = period.replace(day=1)
@@ -43,13 +57,35 @@ def _check_request(kind: str, period: date, audience: str, language: str) -> dat
     return month
 
 
+def scope_key(audience: str, agreement=None, centre=None) -> str:
+    if audience == ReportRun.Audience.PARTNER:
+        return f"partner:{agreement.pk}"
+    if audience == ReportRun.Audience.CENTRE:
+        return f"centre:{centre.pk}"
+    return "ministry"
+
+
 def report_request(
-    *, actor, kind: str, period: date, audience: str, language: str, request=None
+    *,
+    actor,
+    kind: str,
+    period: date,
+    audience: str,
+    language: str,
+    agreement=None,
+    centre=None,
+    request=None,
 ) -> tuple[ReportRun, bool]:
     """The run for this report: the one queued or running, or the published one, or a new
-    one queued for a worker. Returns (run, whether it is new)."""
-    month = _check_request(kind, period, audience, language)
-    same = {"kind": kind, "period": month, "audience": audience, "language": language}
+    one queued for a worker. Returns (run, whether it is new). Who may ask is the
+    policy's question, asked by the caller."""
+    month = _check_request(kind, period, audience, language, agreement, centre)
+    same = {
+        "kind": kind,
+        "period": month,
+        "scope_key": scope_key(audience, agreement, centre),
+        "language": language,
+    }
     existing = (
         ReportRun.objects.filter(**same)
         .filter(status__in=[*ReportRun.ACTIVE, ReportRun.Status.DONE])
@@ -60,7 +96,9 @@ def report_request(
         return existing, False
     try:
         with transaction.atomic():
-            run = ReportRun.objects.create(**same, requested_by=actor)
+            run = ReportRun.objects.create(
+                **same, audience=audience, agreement=agreement, centre=centre, requested_by=actor
+            )
     except IntegrityError:  # another request made it a moment ago
         return ReportRun.objects.get(**same, status__in=ReportRun.ACTIVE), False
     audit_record(
@@ -77,9 +115,47 @@ def report_request(
     return run, True
 
 
-def _audience_scope(run: ReportRun):
-    """The people and centres a report's audience may count."""
-    return Returnee.objects.all(), Centre.objects.all()
+def _audience_scope(run: ReportRun, month: selectors.Month):
+    """The people, centres and sections a report's audience may count, and whether small
+    counts must be suppressed. A partner: people at its agreement's centres at the month's
+    end or on its operations, and the sections of the groups it may read. A centre: its
+    residents at the month's end, and no health, verification or legal figures."""
+    if run.audience == ReportRun.Audience.MINISTRY:
+        return Returnee.objects.all(), Centre.objects.all(), tuple(selectors.OPTIONAL_SECTIONS)
+    in_programme = Returnee.objects.filter(status__in=selectors.IN_PROGRAMME)
+    if run.audience == ReportRun.Audience.CENTRE:
+        centres = Centre.objects.filter(pk=run.centre_id)
+        people = in_programme.filter(selectors.placed_at_month_end(month, centres))
+        return people, centres, ("education", "psychosocial", "reintegration")
+    agreement = run.agreement
+    centres = agreement.centres.all()
+    on_operations = Exists(
+        ManifestEntry.objects.filter(
+            returnee=OuterRef("pk"), operation__in=agreement.operations.all()
+        )
+    )
+    people = in_programme.filter(selectors.placed_at_month_end(month, centres) | on_operations)
+    readable = set(agreement.read_field_groups or [])
+    sections = tuple(
+        name
+        for name, group in (
+            ("verification", FieldGroup.VERIFICATION),
+            ("health", FieldGroup.MEDICAL),
+            ("education", FieldGroup.EDUCATION),
+            ("psychosocial", FieldGroup.PSYCHOSOCIAL),
+            ("reintegration", FieldGroup.FAMILY),
+        )
+        if group in readable
+    )
+    return people, centres, sections
+
+
+def audience_name(run: ReportRun) -> str:
+    if run.audience == ReportRun.Audience.PARTNER:
+        return f"{run.agreement.organisation.name} — {run.agreement.title}"
+    if run.audience == ReportRun.Audience.CENTRE:
+        return run.centre.name
+    return str(run.get_audience_display())
 
 
 def report_render(run_id: int) -> ReportRun:
@@ -96,12 +172,10 @@ def report_render(run_id: int) -> ReportRun:
         run.save(update_fields=["status", "progress", "error", "started_at"])
     try:
         month = selectors.Month(run.period)
-        people, centres = _audience_scope(run)
+        people, centres, sections = _audience_scope(run, month)
+        ministry = run.audience == ReportRun.Audience.MINISTRY
         figures = selectors.monthly_figures(
-            month,
-            people=people,
-            centres=centres,
-            include_legal=run.audience == ReportRun.Audience.MINISTRY,
+            month, people=people, centres=centres, sections=sections, include_legal=ministry
         )
         ReportRun.objects.filter(pk=run.pk).update(progress=60)
         with translation.override(run.language):
@@ -111,7 +185,12 @@ def report_render(run_id: int) -> ReportRun:
                     "run": run,
                     "month": month,
                     "figures": figures,
-                    "sections": report_sections(figures),
+                    "sections": report_sections(
+                        figures,
+                        suppress_small=not ministry,
+                        threshold=settings.REPORT_SUPPRESSION_THRESHOLD,
+                    ),
+                    "audience_name": audience_name(run),
                     "printed": timezone.now(),
                 },
             )
@@ -172,8 +251,16 @@ def reports_create_monthly(*, today: date | None = None) -> list[ReportRun]:
     Idempotent: a report already queued, running or published is not asked for again."""
     today = today or timezone.localdate()
     last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    audiences = [(ReportRun.Audience.MINISTRY, None, None)]
+    audiences += [
+        (ReportRun.Audience.PARTNER, agreement, None)
+        for agreement in DataSharingAgreement.objects.filter(
+            valid_from__lte=today, valid_until__gte=last_month
+        )
+    ]
+    audiences += [(ReportRun.Audience.CENTRE, None, centre) for centre in Centre.objects.all()]
     runs = []
-    for audience in ReportRun.Audience.values:
+    for audience, agreement, centre in audiences:
         for language in LANGUAGES:
             run, _new = report_request(
                 actor=None,
@@ -181,6 +268,8 @@ def reports_create_monthly(*, today: date | None = None) -> list[ReportRun]:
                 period=last_month,
                 audience=audience,
                 language=language,
+                agreement=agreement,
+                centre=centre,
             )
             runs.append(run)
     return runs

@@ -72,23 +72,71 @@ def suppress(values, threshold: int = 4) -> Suppressed:
     return Suppressed(values, hidden, total_hidden, threshold)
 
 
+def _ranges(values, hidden: dict[int, str], threshold: int, unbounded: int):
+    """(lowest, highest) a reader can give each hidden count, before any total."""
+    return {i: (1, threshold) if kind == PRIMARY else (0, unbounded) for i, kind in hidden.items()}
+
+
+def _pinned_shared(tables, hiddens, threshold: int) -> list[tuple[int, int]]:
+    """With the total hidden, what the tables say of it together: it lies in every table's
+    range. Hidden counts that this leaves a single value for, as (table, index)."""
+    unbounded = sum(tables[0]) * 2 + threshold * 10 + 10  # far beyond any real count
+    low, high = 0, None
+    parts = []
+    for values, hidden in zip(tables, hiddens, strict=True):
+        visible = sum(v for i, v in enumerate(values) if i not in hidden)
+        ranges = _ranges(values, hidden, threshold, unbounded)
+        table_low = visible + sum(lo for lo, _hi in ranges.values())
+        table_high = visible + sum(hi for _lo, hi in ranges.values())
+        low = max(low, table_low)
+        high = table_high if high is None else min(high, table_high)
+        parts.append((visible, ranges))
+    pinned = []
+    for t, (visible, ranges) in enumerate(parts):
+        low_all = sum(lo for lo, _hi in ranges.values())
+        high_all = sum(hi for _lo, hi in ranges.values())
+        for i, (lo, hi) in ranges.items():
+            lowest = max(lo, low - visible - (high_all - hi))
+            highest = min(hi, high - visible - (low_all - lo))
+            if lowest >= highest:
+                pinned.append((t, i))
+    return pinned
+
+
 def suppress_together(tables, threshold: int = 4) -> list[Suppressed]:
     """Tables that break one population down in different ways (by status, by sex...): they
     share a total, so a total hidden in one must not be readable from another. If any must
-    hide it, all hide it, and each then hides at least one count, so that its visible counts
-    do not add up to the total either."""
+    hide it, all hide it; then, as long as the tables read together would still pin a hidden
+    count down, more is hidden: the smallest visible count of that table, or else one of the
+    other tables' "<5" is printed "—", which says less."""
     results = [suppress(values, threshold) for values in tables]
     if not any(r.total_hidden for r in results):
         return results
-    shared = []
-    for result in results:
-        hidden = dict(result.hidden)
-        if not hidden:
-            candidates = sorted((v, i) for i, v in enumerate(result.values) if v > 0)
-            if candidates:
-                hidden[candidates[0][1]] = SECONDARY
-        shared.append(Suppressed(result.values, hidden, True, threshold))
-    return shared
+    tables = [r.values for r in results]
+    hiddens = [dict(r.hidden) for r in results]
+    for _round in range(sum(len(t) for t in tables) + 1):
+        pinned = _pinned_shared(tables, hiddens, threshold)
+        if not pinned:
+            break
+        t = pinned[0][0]
+        visible = sorted((v, i) for i, v in enumerate(tables[t]) if i not in hiddens[t] and v > 0)
+        if visible:
+            hiddens[t][visible[0][1]] = SECONDARY
+            continue
+        primaries = [
+            (u, i)
+            for u, hidden in enumerate(hiddens)
+            for i, kind in hidden.items()
+            if kind == PRIMARY and u != t
+        ] or [(t, i) for i, kind in hiddens[t].items() if kind == PRIMARY]
+        if not primaries:
+            break
+        u, i = primaries[0]
+        hiddens[u][i] = SECONDARY
+    return [
+        Suppressed(values, hidden, True, threshold)
+        for values, hidden in zip(tables, hiddens, strict=True)
+    ]
 
 
 def shown_single(value: int, threshold: int = 4) -> str:

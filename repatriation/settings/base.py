@@ -216,6 +216,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A closed case is sealed this many days after closing; opening a sealed record lasts this long.
 CASE_SEAL_AFTER_DAYS = env_int("CASE_SEAL_AFTER_DAYS", 365)
+# Partners' and centres' reports print counts from 1 to this as "<5" (threshold + 1).
+REPORT_SUPPRESSION_THRESHOLD = env_int("REPORT_SUPPRESSION_THRESHOLD", 4)
 SEALED_OPENING_MINUTES = env_int("SEALED_OPENING_MINUTES", 60)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = DATA_DIR / "broker"

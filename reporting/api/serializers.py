@@ -15,6 +15,8 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "kind",
             "month",
             "audience",
+            "agreement",
+            "centre",
             "language",
             "status",
             "progress",
@@ -41,4 +43,10 @@ class ReportRequestSerializer(serializers.Serializer):
         input_formats=["%Y-%m", "%Y-%m-%d"], help_text="The month reported on, e.g. 2026-10."
     )
     audience = serializers.ChoiceField(choices=ReportRun.Audience.choices)
+    agreement = serializers.IntegerField(
+        required=False, min_value=1, help_text="For a partner's report: the agreement's id."
+    )
+    centre = serializers.IntegerField(
+        required=False, min_value=1, help_text="For a centre's report: the centre's id."
+    )
     language = serializers.ChoiceField(choices=[code for code, _n in settings.LANGUAGES])

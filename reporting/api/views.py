@@ -8,7 +8,9 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from rehabilitation.models import Centre
 from repatriation import policy
+from repatriation.accounts.models import DataSharingAgreement
 from repatriation.api.base import AuditedViewSet
 from repatriation.api.writes import RecordCreate, as_api_error, json_object, refuse_fields
 from reporting import services
@@ -31,7 +33,7 @@ class ReportViewSet(RecordCreate, AuditedViewSet):
     queryset = ReportRun.objects.none()
     filterset_fields = ["kind", "audience", "status", "language"]
     input_serializer = s.ReportRequestSerializer
-    create_fields = dict.fromkeys(("kind", "month", "audience", "language"))
+    create_fields = dict.fromkeys(("kind", "month", "audience", "agreement", "centre", "language"))
     examples = {
         "create": [
             OpenApiExample(
@@ -62,8 +64,17 @@ class ReportViewSet(RecordCreate, AuditedViewSet):
         serializer = self.input_serializer(data=data)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        if not policy.can(request.user, policy.Action.VIEW_AGGREGATES):
-            raise exceptions.PermissionDenied("Your access does not let you request reports.")
+        agreement = centre = None
+        if "agreement" in values:
+            agreement = DataSharingAgreement.objects.filter(pk=values["agreement"]).first()
+            if agreement is None:
+                raise exceptions.ValidationError({"agreement": ["There is no such agreement."]})
+        if "centre" in values:
+            centre = Centre.objects.filter(pk=values["centre"]).first()
+            if centre is None:
+                raise exceptions.ValidationError({"centre": ["There is no such centre."]})
+        if not policy.may_request_report(request.user, values["audience"], agreement, centre):
+            raise exceptions.PermissionDenied("Your access does not let you request this report.")
         try:
             run, new = services.report_request(
                 actor=request.user,
@@ -71,6 +82,8 @@ class ReportViewSet(RecordCreate, AuditedViewSet):
                 period=values["month"],
                 audience=values["audience"],
                 language=values["language"],
+                agreement=agreement,
+                centre=centre,
                 request=request,
             )
         except DjangoValidationError as error:

@@ -173,7 +173,9 @@ def test_the_api_requests_polls_and_downloads(ministry, users, db):
     [
         ({"month": "2026-13"}, "month"),
         ({"month": timezone.localdate().strftime("%Y-%m")}, "month"),
-        ({"audience": "partner"}, "audience"),
+        ({"audience": "everyone"}, "audience"),
+        ({"audience": "partner"}, "agreement"),
+        ({"audience": "centre", "centre": 10**6}, "centre"),
         ({"language": "de"}, "language"),
         ({"kind": "weekly"}, "kind"),
         ({"colour": "blue"}, "colour"),
@@ -213,3 +215,90 @@ def test_partners_neither_request_nor_see_the_ministrys_report(api_as, partner_t
         "language": "en",
     }
     assert partner.post("/api/v1/reports/", body).status_code == 403
+
+
+def test_a_partners_report_counts_its_scope_suppressed(users, world, population, tmp_path):
+    """The partner's agreement: centre A and operation X, identity and education. Its report
+    has no health, verification, psychosocial or legal section, and prints small counts as
+    <5."""
+    agreement = users[Role.PARTNER_AGENCY].agreementusergrant_set.get().content_object
+    run, _new = services.report_request(
+        actor=users[Role.PARTNER_AGENCY],
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="partner",
+        language="en",
+        agreement=agreement,
+    )
+    run = services.report_render(run.pk)
+    assert run.status == "done", run.error
+    text = _pdf_text(run.pdf.open("rb").read(), tmp_path)
+    assert agreement.organisation.name in text
+    assert "<5" in text and "numbers from 1 to 4 print as" in text
+    for absent in ("Health", "Nationality verification", "Psychosocial", "Legal proceedings"):
+        assert absent not in text, absent
+    assert "Education and activities" in text
+    # person_a alone is placed at centre A: one woman, printed <5, never 1.
+    assert "Women <5" in text and "Women 1 " not in text
+
+
+def test_a_centres_report_is_its_residents(users, world, population, tmp_path):
+    centre = world["person_a"].placements.get().centre
+    run, _new = services.report_request(
+        actor=users[Role.MINISTRY_OFFICIAL],
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="centre",
+        language="en",
+        centre=centre,
+    )
+    run = services.report_render(run.pk)
+    text = _pdf_text(run.pdf.open("rb").read(), tmp_path)
+    assert centre.name in text and "Psychosocial support" in text
+    assert "Health" not in text and "Legal proceedings" not in text
+
+
+def test_who_asks_for_and_sees_which_report(api_as, partner_token, users, world):
+    from repatriation import policy
+    from tests.factories import AgreementFactory
+
+    own = users[Role.PARTNER_AGENCY].agreementusergrant_set.get().content_object
+    other = AgreementFactory()
+    partner = api_as(partner_token)
+    body = {
+        "kind": "monthly_progress",
+        "month": LAST_MONTH.strftime("%Y-%m"),
+        "audience": "partner",
+        "language": "ru",
+    }
+    assert partner.post("/api/v1/reports/", {**body, "agreement": own.pk}).status_code == 201
+    assert partner.post("/api/v1/reports/", {**body, "agreement": other.pk}).status_code == 403
+    centre = world["person_a"].placements.get().centre
+    centre_body = {**body, "audience": "centre", "centre": centre.pk}
+    assert partner.post("/api/v1/reports/", centre_body).status_code == 403
+    listed = partner.get("/api/v1/reports/").json()["results"]
+    assert [(r["audience"], r["agreement"]) for r in listed] == [("partner", own.pk)]
+    staff = users[Role.CENTRE_STAFF]  # on centre A's roster
+    assert policy.may_request_report(staff, "centre", centre=centre)
+    assert not policy.may_request_report(staff, "ministry")
+    run, _new = services.report_request(
+        actor=staff,
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="centre",
+        language="en",
+        centre=centre,
+    )
+    assert list(policy.report_runs_visible_to(staff)) == [run]
+    assert run not in policy.report_runs_visible_to(users[Role.PARTNER_AGENCY])
+    assert run in policy.report_runs_visible_to(users[Role.MINISTRY_OFFICIAL])
+
+
+def test_the_monthly_schedule_covers_every_audience(users, world):
+    today = timezone.localdate().replace(day=1)
+    runs = services.reports_create_monthly(today=today)
+    scopes = {r.scope_key for r in runs}
+    assert "ministry" in scopes
+    assert any(s.startswith("partner:") for s in scopes)
+    assert any(s.startswith("centre:") for s in scopes)
+    assert len(runs) == len(scopes) * 3  # three languages each

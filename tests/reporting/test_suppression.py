@@ -77,7 +77,7 @@ def test_negative_counts_are_refused():
         suppress([3, -1])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(
     st.integers(min_value=0, max_value=18).flatmap(
         lambda total: st.tuples(
