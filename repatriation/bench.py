@@ -422,3 +422,92 @@ def manifest_import_scenario(*, size: int, repeat: int, rows: int = 500) -> Figu
         queries,
         rows,
     )
+
+
+def report_measure_child() -> None:
+    """In a fresh process (what a worker is): last month's ministry report, figures then PDF;
+    prints one JSON line with the times, the queries and the process's peak memory."""
+    import json
+    import resource
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    from rehabilitation.models import Centre
+    from repatriation.pdf import render_pdf
+    from reporting import selectors
+    from reporting.presentation import report_sections
+    from returnees.models import Returnee
+
+    month = selectors.Month.of(timezone.localdate().replace(day=1) - timedelta(days=1))
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        figures = selectors.monthly_figures(
+            month, people=Returnee.objects.all(), centres=Centre.objects.all(), include_legal=True
+        )
+        figures_ms = (time.perf_counter() - start) * 1000
+    start = time.perf_counter()
+    with translation.override("ru"):
+        pdf = render_pdf(
+            "reporting/pdf/monthly.html",
+            {
+                "run": type("Run", (), {"language": "ru"})(),
+                "month": month,
+                "figures": figures,
+                "sections": report_sections(figures),
+                "audience_name": "Ministry",
+                "printed": timezone.now(),
+            },
+        )
+    pdf_ms = (time.perf_counter() - start) * 1000
+    print(
+        json.dumps(
+            {
+                "figures_ms": round(figures_ms, 1),
+                "pdf_ms": round(pdf_ms, 1),
+                "queries": len(captured.captured_queries),
+                "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "pdf_kb": round(len(pdf) / 1024, 1),
+                "centres": Centre.objects.count(),
+                "people": Returnee.objects.count(),
+            }
+        )
+    )
+
+
+def monthly_report_scenario(*, repeat: int = 3) -> dict:
+    """The ministry's monthly report, made `repeat` times in fresh processes: medians of
+    the figures' time, the PDF's time and the whole, the queries, and the peak memory."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "repatriation.settings.test",
+        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+    }
+    code = (
+        "import django; django.setup(); "
+        "from repatriation import bench; bench.report_measure_child()"
+    )
+    runs = []
+    for _ in range(repeat):
+        out = subprocess.run(  # noqa: S603 - our own interpreter and code
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        runs.append(json.loads(out.strip().splitlines()[-1]))
+    median = statistics.median
+    return {
+        "figures_ms": median(r["figures_ms"] for r in runs),
+        "pdf_ms": median(r["pdf_ms"] for r in runs),
+        "total_ms": round(median(r["figures_ms"] + r["pdf_ms"] for r in runs), 1),
+        "queries": max(r["queries"] for r in runs),
+        "peak_mb": max(r["peak_mb"] for r in runs),
+        "pdf_kb": runs[-1]["pdf_kb"],
+        "centres": runs[-1]["centres"],
+        "people": runs[-1]["people"],
+    }

@@ -4,13 +4,24 @@ audience may count; none returns anything that names a person."""
 
 from __future__ import annotations
 
-import bisect
 import calendar
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from rehabilitation.models import (
@@ -233,30 +244,44 @@ def education_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     }
 
 
-def stage_histories(people: QuerySet[Returnee], until: date) -> dict[int, list[tuple[date, str]]]:
-    """Each person's assessment dates up to `until`, in order, with the combined stage of
-    that date: the most worrying any rater gave (as the trajectory page combines them).
-    One pass over the ratings."""
-    order = {stage: i for i, stage in enumerate(DisengagementStage.values)}
-    histories: dict[int, list[tuple[date, str]]] = {}
-    ratings = (
-        ProgressRating.objects.filter(returnee__in=people, assessed_on__lte=until)
-        .order_by("returnee_id", "assessed_on")
-        .values_list("returnee_id", "assessed_on", "disengagement")
+def stages_at(people: QuerySet[Returnee], points: list[date]) -> list[dict[int, str]]:
+    """Each person's stage of disengagement at each of `points` (ascending dates): from their
+    last assessment date up to then, the most worrying stage any rater gave that day (as the
+    trajectory page combines them). The day's combination is done by the database; one walk
+    over each person's days serves every point."""
+    stages = list(DisengagementStage.values)  # most worrying first
+    rank = Case(
+        *(When(disengagement=stage, then=Value(i)) for i, stage in enumerate(stages)),
+        output_field=IntegerField(),
     )
-    for person, day, stage in ratings.iterator(chunk_size=5000):
-        history = histories.setdefault(person, [])
-        if history and history[-1][0] == day:
-            if order[stage] < order[history[-1][1]]:
-                history[-1] = (day, stage)
-        else:
-            history.append((day, stage))
-    return histories
+    days = (
+        ProgressRating.objects.filter(returnee__in=people, assessed_on__lte=points[-1])
+        .values("returnee_id", "assessed_on")
+        .annotate(worst=Min(rank))
+        .order_by("returnee_id", "assessed_on")
+        .values_list("returnee_id", "assessed_on", "worst")
+    )
+    result: list[dict[int, str]] = [{} for _ in points]
+    current_person, current_stage, point_index = None, None, 0
 
+    def close(person, stage, index):
+        """The person's stage stands at every point from `index` on."""
+        for later in range(index, len(points)):
+            result[later][person] = stages[stage]
 
-def _stage_on(history: list[tuple[date, str]], on: date) -> str | None:
-    index = bisect.bisect_right(history, (on, "~")) - 1
-    return history[index][1] if index >= 0 else None
+    for person, day, worst in days.iterator(chunk_size=10000):
+        if person != current_person:
+            if current_person is not None:
+                close(current_person, current_stage, point_index)
+            current_person, current_stage, point_index = person, None, 0
+        while point_index < len(points) and points[point_index] < day:
+            if current_stage is not None:
+                result[point_index][person] = stages[current_stage]
+            point_index += 1
+        current_stage = worst
+    if current_person is not None:
+        close(current_person, current_stage, point_index)
+    return result
 
 
 def psychosocial_figures(month: Month, people: QuerySet[Returnee], trend_months: int = 12) -> dict:
@@ -282,16 +307,14 @@ def psychosocial_figures(month: Month, people: QuerySet[Returnee], trend_months:
     )
     adults = people.filter(_born_between(month.last, 18, 200))
     sex_of = dict(adults.values_list("pk", "sex"))
-    histories = stage_histories(adults, month.last)
+    months = [month.minus(back) for back in range(trend_months - 1, -1, -1)]
     trend = []
-    for back in range(trend_months - 1, -1, -1):
-        point = month.minus(back)
+    for point, stages in zip(months, stages_at(adults, [m.last for m in months]), strict=True):
         counts = {
             sex: dict.fromkeys(DisengagementStage.values, 0) for sex in (Sex.FEMALE, Sex.MALE)
         }
-        for person, history in histories.items():
-            stage = _stage_on(history, point.last)
-            if stage is not None and person in sex_of:
+        for person, stage in stages.items():
+            if person in sex_of:
                 counts[sex_of[person]][stage] += 1
         trend.append((point.first, counts))
     return {"sessions": held, "assessed": assessed, "stages": trend[-1][1], "trend": trend}

@@ -302,3 +302,24 @@ def test_the_monthly_schedule_covers_every_audience(users, world):
     assert any(s.startswith("partner:") for s in scopes)
     assert any(s.startswith("centre:") for s in scopes)
     assert len(runs) == len(scopes) * 3  # three languages each
+
+
+def test_the_trend_takes_each_months_latest_assessment(users, db):
+    from reporting.selectors import stages_at
+
+    rater = users[Role.CENTRE_STAFF]
+    instrument = AssessmentInstrument.objects.get(code="rehabilitation-progress")
+    woman = ReturneeFactory(sex="F", date_of_birth=date(1990, 1, 1))
+    for day, stage in ((date(2026, 6, 10), "adheres"), (date(2026, 8, 3), "renounced")):
+        ProgressRating.objects.create(
+            returnee=woman,
+            instrument=instrument,
+            assessed_on=day,
+            rater=rater,
+            discipline="psychologist",
+            scores={},
+            disengagement=stage,
+        )
+    points = [date(2026, 5, 31), date(2026, 6, 30), date(2026, 7, 31), date(2026, 8, 31)]
+    found = stages_at(Returnee.objects.all(), points)
+    assert [at.get(woman.pk) for at in found] == [None, "adheres", "adheres", "renounced"]

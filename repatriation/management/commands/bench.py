@@ -46,6 +46,12 @@ class Command(BaseCommand):
                 figures.append(imported)
         plans = bench.explain_slowest(figures)
         self.stdout.write(bench.table(figures))
+        report = bench.monthly_report_scenario(repeat=3)
+        self.stdout.write(
+            "ministry monthly report ({people} people, {centres} centres): figures "
+            "{figures_ms} ms, PDF {pdf_ms} ms, whole {total_ms} ms, {queries} queries, "
+            "worker peak {peak_mb} MB, {pdf_kb} KB".format(**report)
+        )
         path = Path(output or settings.BASE_DIR / "bench-results" / f"bench-{size}.json")
         bench.results_write(
             path,
@@ -55,6 +61,7 @@ class Command(BaseCommand):
                 "repeat": repeat,
                 "setup_seconds": seed_seconds,
                 "explain": plans,
+                "monthly_report": report,
             },
         )
         self.stdout.write(f"Written to {path}")
