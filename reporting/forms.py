@@ -30,3 +30,19 @@ class ReportRequestForm(forms.Form):
     def clean_month(self) -> date:
         year, month = self.cleaned_data["month"].split("-")
         return date(int(year), int(month), 1)
+
+
+class DashboardMonthForm(forms.Form):
+    month = forms.ChoiceField(label=_("Month"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_month = timezone.localdate().replace(day=1)
+        self.fields["month"].choices = [
+            (m.strftime("%Y-%m"), date_format(m, "F Y")) for m in [this_month, *past_months()]
+        ]
+
+    def clean_month(self) -> date:
+        value = self.cleaned_data["month"] or timezone.localdate().strftime("%Y-%m")
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)

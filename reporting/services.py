@@ -273,3 +273,24 @@ def reports_create_monthly(*, today: date | None = None) -> list[ReportRun]:
             )
             runs.append(run)
     return runs
+
+
+DASHBOARD_SECONDS = 600
+
+
+def dashboard_figures(month_first: date) -> dict:
+    """The ministry's figures for one month, as the report has them, kept for ten minutes:
+    the dashboard is opened often and the figures read the whole registry."""
+    from django.core.cache import cache
+
+    key = f"reporting:dashboard:{month_first:%Y-%m}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = selectors.monthly_figures(
+            selectors.Month(month_first),
+            people=Returnee.objects.all(),
+            centres=Centre.objects.all(),
+            include_legal=False,
+        )
+        cache.set(key, figures, DASHBOARD_SECONDS)
+    return figures

@@ -3,29 +3,41 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from repatriation import policy
 from repatriation.policy import Action
-from returnees.models import CaseStatus
 
-from . import services
-from .forms import ReportRequestForm
+from . import selectors, services
+from .forms import DashboardMonthForm, ReportRequestForm
 from .models import ReportRun
-from .selectors import status_counts
+from .presentation import report_sections
+from .services import dashboard_figures
 
 
 @login_required
 def dashboard(request):
-    """Officials' dashboard: aggregates only, never a name."""
+    """Officials' dashboard: the monthly report's figures for this month so far (or a past
+    month, `?month=YYYY-MM`), from the same selectors and printed the same way; aggregates
+    only, never a name."""
     if not policy.can(request.user, Action.VIEW_AGGREGATES):
         raise Http404
-    counts = status_counts()
-    rows = [(CaseStatus(value).label, counts[value]) for value in CaseStatus.values]
+    form = DashboardMonthForm(request.GET or None)
+    month = form.cleaned_data["month"] if form.is_valid() else timezone.localdate().replace(day=1)
+    figures = dashboard_figures(month)
     return render(
-        request, "reporting/dashboard.html", {"rows": rows, "total": sum(counts.values())}
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "month": selectors.Month(month),
+            "figures": figures,
+            "sections": report_sections(figures),
+            "status_total": sum(figures["statuses"].values()),
+        },
     )
 
 

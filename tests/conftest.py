@@ -171,6 +171,15 @@ def family(db):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache_between_tests():
+    """The dashboard's figures and the API's throttle counts live in the cache: each test
+    starts without another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_between_tests():
     """A request in another language leaves it active in the thread; each test starts anew."""
     from django.utils import translation

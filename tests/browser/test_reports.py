@@ -27,3 +27,17 @@ def test_an_official_watches_a_report_being_made(page, users):
     assert download.value.suggested_filename.endswith("-ministry-ru.pdf")
     assert page.csp_errors == []
     shot(page, "reports-published")
+
+
+def test_the_dashboard_renders_its_figures_and_charts(page, users, world):
+    sign_in(page, "ministry_official", PASSWORD)
+    page.goto("/dashboard/")
+    page.wait_for_selector("[data-figure=people]")
+    assert page.locator("[data-figure=people]").inner_text() == "4"
+    assert page.locator("figure svg text").count() >= 10  # the trend's axes
+    assert page.locator("table").count() >= 4
+    page.select_option("#id_month", index=1)
+    page.click("button:has-text('Show')")
+    page.wait_for_selector("[data-figure=people]")
+    assert page.csp_errors == []
+    shot(page, "dashboard")

@@ -115,3 +115,41 @@ def test_the_first_of_the_month_makes_last_months_reports(db):
     entry = settings.CELERY_BEAT_SCHEDULE["reports-create-monthly"]
     assert entry["task"] == "reporting.tasks.reports_create_monthly"
     assert entry["schedule"].day_of_month == {1}
+
+
+def test_the_dashboard_states_what_the_report_states(client, users, tmp_path):
+    """The same month on the dashboard and in the PDF: the same people, the same sentence."""
+    import subprocess
+
+    from tests.factories import ReturneeFactory
+
+    for sex in ("F", "F", "M"):
+        ReturneeFactory(sex=sex, status="placed")
+    client.force_login(users[Role.MINISTRY_OFFICIAL])
+    page = client.get(reverse("reporting:dashboard"), {"month": LAST_MONTH.strftime("%Y-%m")})
+    body = " ".join(page.content.decode().split())
+    assert 'data-figure="people">3<' in body
+    assert "<td>Women</td><td class=\"text-end\">2</td>" in body
+    assert "0 of 0 women have renounced." in body
+    run, _new = services.report_request(
+        actor=users[Role.MINISTRY_OFFICIAL],
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="ministry",
+        language="en",
+    )
+    path = tmp_path / "report.pdf"
+    path.write_bytes(services.report_render(run.pk).pdf.open("rb").read())
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    text = " ".join(text.split())
+    assert "Women 2" in text and "Men 1" in text
+    assert "0 of 0 women have renounced." in text
+
+
+def test_a_bad_month_on_the_dashboard_shows_this_month(client, users):
+    client.force_login(users[Role.MINISTRY_OFFICIAL])
+    page = client.get(reverse("reporting:dashboard"), {"month": "1999-01"})
+    assert page.status_code == 200
+    assert "There is no such month here" in page.content.decode()
