@@ -553,6 +553,18 @@ def report_runs_visible_to(user):
     return ReportRun.objects.none()
 
 
+def may_see_reports(user) -> bool:
+    """Who has a reports page: the ministry's officials, partners' staff, centre staff."""
+    grants = grants_for(user)
+    return can(user, Action.VIEW_AGGREGATES) or (
+        "returnees.view_returnee" in grants.permissions
+        and (
+            (grants.scope == Scope.AGREEMENT and bool(grants.agreement_ids))
+            or grants.scope == Scope.CENTRE
+        )
+    )
+
+
 def may_request_report(user, audience: str, agreement=None, centre=None) -> bool:
     """The ministry's officials ask for any report; a partner for its agreements' own, centre
     staff for their centres' own."""

@@ -60,6 +60,8 @@ class ReportRun(models.Model):
     error = models.TextField(_("error"), blank=True)
     pdf = models.FileField(upload_to="reports/%Y/%m/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
+    # The PDF's tables as printed (header and rows), for the CSV and XLSX downloads.
+    tables = models.JSONField(default=dict, blank=True)
     signed_off_at = models.DateTimeField(null=True, blank=True)
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

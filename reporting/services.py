@@ -22,7 +22,7 @@ from repatriation.audit.services import audit_record
 from repatriation.operations.models import ManifestEntry
 from returnees.models import Returnee
 
-from . import selectors
+from . import exports, selectors
 from .models import ReportRun
 from .presentation import report_sections
 
@@ -179,17 +179,19 @@ def report_render(run_id: int) -> ReportRun:
         )
         ReportRun.objects.filter(pk=run.pk).update(progress=60)
         with translation.override(run.language):
+            sections = report_sections(
+                figures,
+                suppress_small=not ministry,
+                threshold=settings.REPORT_SUPPRESSION_THRESHOLD,
+            )
+            tables = {"header": exports.header(), "rows": exports.table_rows(sections)}
             pdf = render_pdf(
                 "reporting/pdf/monthly.html",
                 {
                     "run": run,
                     "month": month,
                     "figures": figures,
-                    "sections": report_sections(
-                        figures,
-                        suppress_small=not ministry,
-                        threshold=settings.REPORT_SUPPRESSION_THRESHOLD,
-                    ),
+                    "sections": sections,
                     "audience_name": audience_name(run),
                     "printed": timezone.now(),
                 },
@@ -211,18 +213,32 @@ def report_render(run_id: int) -> ReportRun:
             ContentFile(pdf),
             save=False,
         )
+        run.tables = tables
         run.status, run.progress, run.finished_at = ReportRun.Status.DONE, 100, timezone.now()
-        run.save(update_fields=["sha256", "pdf", "status", "progress", "finished_at"])
+        run.save(update_fields=["sha256", "pdf", "tables", "status", "progress", "finished_at"])
     return run
 
 
-def report_downloaded(*, actor, run: ReportRun, request=None) -> None:
+def report_downloaded(*, actor, run: ReportRun, request=None, form: str = "pdf") -> None:
     audit_record(
         actor=actor,
-        kind=AuditKind.DOWNLOAD,
+        kind=AuditKind.DOWNLOAD if form == "pdf" else AuditKind.EXPORT,
         record=run,
         request=request,
-        detail=f"{run} sha256={run.sha256[:16]}",
+        detail=f"{run} {form} sha256={run.sha256[:16]}",
+    )
+
+
+def report_table_file(run: ReportRun, form: str) -> tuple[bytes, str, str]:
+    """The run's tables as CSV or XLSX: (content, content type, file name)."""
+    name = f"{run.kind}-{run.period:%Y-%m}-{run.scope_key.replace(':', '-')}-{run.language}"
+    head, rows = run.tables.get("header", []), run.tables.get("rows", [])
+    if form == "csv":
+        return exports.as_csv(rows, head), "text/csv; charset=utf-8", f"{name}.csv"
+    return (
+        exports.as_xlsx(rows, head, f"{run.period:%Y-%m}"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{name}.xlsx",
     )
 
 

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -48,13 +48,18 @@ def _run_for(user, pk) -> ReportRun:
 
 @login_required
 def report_list(request):
-    """Monthly reports: ask for one, watch it being made, download it when published."""
-    if not policy.can(request.user, Action.VIEW_AGGREGATES):
+    """Monthly reports: ask for one, watch it being made, download it when published.
+    Partners and centre staff find their own reports here (made on the first of the month,
+    or asked for through the API); the ministry's officials ask for the ministry's."""
+    if not policy.may_see_reports(request.user):
         raise Http404
+    may_ask = policy.may_request_report(request.user, ReportRun.Audience.MINISTRY)
     form = ReportRequestForm(
         request.POST if request.method == "POST" else None,
         initial={"language": get_language() or "en"},
     )
+    if request.method == "POST" and not may_ask:
+        raise Http404
     if request.method == "POST" and form.is_valid():
         try:
             _run, new = services.report_request(
@@ -74,12 +79,14 @@ def report_list(request):
                 _("The report is being made.") if new else _("This report was asked for already."),
             )
             return redirect("reporting:reports")
-    runs = policy.report_runs_visible_to(request.user).select_related("signed_off_by")[:60]
+    runs = policy.report_runs_visible_to(request.user).select_related(
+        "signed_off_by", "centre", "agreement__organisation"
+    )[:60]
     return render(
         request,
         "reporting/reports.html",
         {
-            "form": form,
+            "form": form if may_ask else None,
             "runs": runs,
             "may_sign_off": policy.can(request.user, Action.SIGN_OFF_REPORT),
         },
@@ -128,3 +135,17 @@ def report_sign_off(request, pk):
     else:
         messages.success(request, _("Signed off."))
     return redirect("reporting:reports")
+
+
+@login_required
+def report_table(request, pk, form):
+    """The report's tables as CSV or XLSX, exactly as printed in its PDF."""
+    run = _run_for(request.user, pk)
+    if run.status != ReportRun.Status.DONE or not run.tables:
+        raise Http404
+    content, content_type, name = services.report_table_file(run, form)
+    services.report_downloaded(actor=request.user, run=run, request=request, form=form)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -25,8 +25,13 @@ def _ask(client):
 @pytest.mark.parametrize("role", [*Role, "outsider"], ids=str)
 def test_who_reaches_the_reports_page(client, users, role):
     client.force_login(users[role])
-    allowed = role in (Role.MINISTRY_OFFICIAL, Role.PROGRAMME_MANAGER, Role.INTEGRATION)
-    assert client.get(reverse("reporting:reports")).status_code == (200 if allowed else 404)
+    asks = role in (Role.MINISTRY_OFFICIAL, Role.PROGRAMME_MANAGER, Role.INTEGRATION)
+    sees_own = role in (Role.PARTNER_AGENCY, Role.CENTRE_STAFF)
+    page = client.get(reverse("reporting:reports"))
+    assert page.status_code == (200 if asks or sees_own else 404)
+    if sees_own:
+        assert "Make the report" not in page.content.decode()
+        assert _ask(client).status_code == 404 and not ReportRun.objects.exists()
 
 
 def test_an_official_asks_watches_and_downloads(client, users):
@@ -129,7 +134,7 @@ def test_the_dashboard_states_what_the_report_states(client, users, tmp_path):
     page = client.get(reverse("reporting:dashboard"), {"month": LAST_MONTH.strftime("%Y-%m")})
     body = " ".join(page.content.decode().split())
     assert 'data-figure="people">3<' in body
-    assert "<td>Women</td><td class=\"text-end\">2</td>" in body
+    assert '<td>Women</td><td class="text-end">2</td>' in body
     assert "0 of 0 women have renounced." in body
     run, _new = services.report_request(
         actor=users[Role.MINISTRY_OFFICIAL],
@@ -153,3 +158,64 @@ def test_a_bad_month_on_the_dashboard_shows_this_month(client, users):
     page = client.get(reverse("reporting:dashboard"), {"month": "1999-01"})
     assert page.status_code == 200
     assert "There is no such month here" in page.content.decode()
+
+
+def test_the_tables_download_as_csv_and_xlsx_as_printed(client, users, world):
+    """The same figures as the PDF; a centre named like a formula cannot run as one."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.factories import CentreFactory
+
+    CentreFactory(name='=HYPERLINK("http://evil.example","x")')
+    run, _new = services.report_request(
+        actor=users[Role.MINISTRY_OFFICIAL],
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="ministry",
+        language="en",
+    )
+    services.report_render(run.pk)
+    client.force_login(users[Role.MINISTRY_OFFICIAL])
+    response = client.get(reverse("reporting:report_csv", args=[run.pk]))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["Section", "Figure", "Column", "Value"]
+    assert ["People in the programme", "people in the programme", "People", "4"] in rows
+    names = {row[1] for row in rows if row[0] == "Centres"}
+    assert '\'=HYPERLINK("http://evil.example","x")' in names
+    assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    book = client.get(reverse("reporting:report_xlsx", args=[run.pk]))
+    assert book.status_code == 200
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0] == rows[0]
+    assert all(not str(v).startswith("=") for row in values for v in row if v is not None)
+    assert AuditEvent.objects.filter(kind=AuditKind.EXPORT, record_id=str(run.pk)).count() == 2
+    client.force_login(users[Role.PARTNER_AGENCY])
+    assert client.get(reverse("reporting:report_csv", args=[run.pk])).status_code == 404
+
+
+def test_a_partners_tables_are_suppressed_as_its_pdf(client, users, world):
+    import csv
+    import io
+
+    agreement = users[Role.PARTNER_AGENCY].agreementusergrant_set.get().content_object
+    run, _new = services.report_request(
+        actor=users[Role.PARTNER_AGENCY],
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="partner",
+        language="en",
+        agreement=agreement,
+    )
+    services.report_render(run.pk)
+    client.force_login(users[Role.PARTNER_AGENCY])
+    response = client.get(reverse("reporting:report_csv", args=[run.pk]))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    women = next(row for row in rows if row[1] == "Women" and row[0] == "People in the programme")
+    assert women[3] == "<5"
+    assert not any(row[0] == "Legal proceedings" for row in rows)
