@@ -310,3 +310,23 @@ def dashboard_figures(month_first: date) -> dict:
         )
         cache.set(key, figures, DASHBOARD_SECONDS)
     return figures
+
+
+STALLED_AFTER = timedelta(minutes=30)
+
+
+def report_runs_resume(*, now=None) -> list[int]:
+    """Runs left behind (a worker killed, a broker emptied) are handed to a worker again:
+    queued or running for longer than a report ever takes. Rendering is idempotent, so a
+    run that was only slow is not harmed. A failed run is asked for anew instead."""
+    from .tasks import report_render
+
+    now = now or timezone.now()
+    stalled = list(
+        ReportRun.objects.filter(
+            status__in=ReportRun.ACTIVE, created_at__lt=now - STALLED_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for pk in stalled:
+        report_render.delay(pk)
+    return stalled

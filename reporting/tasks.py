@@ -20,3 +20,9 @@ def report_render(run_id: int) -> str:
 def reports_create_monthly() -> int:
     """Idempotent: last month's reports that exist already are not asked for again."""
     return len(services.reports_create_monthly())
+
+
+@shared_task(name="reporting.tasks.report_runs_resume")
+def report_runs_resume() -> int:
+    """Idempotent: hands stalled runs to a worker again; rendering a run twice is harmless."""
+    return len(services.report_runs_resume())

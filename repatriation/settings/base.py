@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.tasks.reports_create_monthly",
         "schedule": crontab(minute=0, hour=2, day_of_month=1),
     },
+    "report-runs-resume": {
+        "task": "reporting.tasks.report_runs_resume",
+        "schedule": 15 * 60,
+    },
     "idempotency-keys-expire": {
         "task": "repatriation.accounts.tasks.idempotency_keys_expire",
         "schedule": 60 * 60,

@@ -50,3 +50,8 @@ class ReportRequestSerializer(serializers.Serializer):
         required=False, min_value=1, help_text="For a centre's report: the centre's id."
     )
     language = serializers.ChoiceField(choices=[code for code, _n in settings.LANGUAGES])
+
+
+class ReportTablesSerializer(serializers.Serializer):
+    header = serializers.ListField(child=serializers.CharField())
+    rows = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))

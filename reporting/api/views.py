@@ -93,6 +93,17 @@ class ReportViewSet(RecordCreate, AuditedViewSet):
         headers = {"Location": request.build_absolute_uri(f"{run.pk}/")}
         return Response(body, status=201 if new else 200, headers=headers)
 
+    @extend_schema(responses={200: s.ReportTablesSerializer})
+    @action(detail=True, methods=["get"])
+    def tables(self, request, pk=None):
+        """The published report's figures as printed in its PDF (the same suppression):
+        a header and rows of section, figure, column and value."""
+        run = self.get_object()
+        if run.status != ReportRun.Status.DONE or not run.tables:
+            raise NotReady()
+        self.touched = [run.pk]
+        return Response(run.tables)
+
     @extend_schema(
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, "The report."),

@@ -100,7 +100,18 @@ def test_the_most_worrying_stage_of_a_day_counts(population, users, db):
 @pytest.mark.parametrize(
     ("language", "words"),
     [
-        ("en", ["Monthly progress report", "17 of 23 women have renounced", "5 of 9 men"]),
+        (
+            "en",
+            [
+                "Monthly progress report",
+                "17 of 23 women have renounced",
+                "5 of 9 men",
+                "Preschool 3",
+                "Primary school 4",
+                "Women 23",
+                "Girls 3",
+            ],
+        ),
         ("ru", ["Ежемесячный отчёт", "17 из 23 женщин отказались"]),
         ("kk", ["Ай сайынғы есеп", "23 әйелдің 17 идеологиядан"]),
     ],

@@ -219,3 +219,45 @@ def test_a_partners_tables_are_suppressed_as_its_pdf(client, users, world):
     women = next(row for row in rows if row[1] == "Women" and row[0] == "People in the programme")
     assert women[3] == "<5"
     assert not any(row[0] == "Legal proceedings" for row in rows)
+
+
+def test_stalled_runs_are_handed_to_a_worker_again(users, monkeypatch):
+    """A run a killed worker left running is rendered again; one that is only young is not.
+    (The broker call is recorded here; test_report_worker runs the real thing.)"""
+    from reporting import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.report_render, "delay", sent.append)
+    ask = {
+        "actor": users[Role.MINISTRY_OFFICIAL],
+        "kind": "monthly_progress",
+        "period": LAST_MONTH,
+        "audience": "ministry",
+    }
+    stalled, _new = services.report_request(**ask, language="en")
+    young, _new = services.report_request(**ask, language="ru")
+    ReportRun.objects.filter(pk=stalled.pk).update(
+        status="running", created_at=timezone.now() - timedelta(hours=2)
+    )
+    assert services.report_runs_resume() == [stalled.pk]
+    assert sent == [stalled.pk]
+    services.report_render(stalled.pk)  # what the worker then does
+    assert ReportRun.objects.get(pk=stalled.pk).status == "done"
+    assert services.report_runs_resume() == []
+    assert young.pk not in sent
+
+
+def test_the_api_gives_the_tables_as_printed(api_as, full_scope_token, users):
+    run, _new = services.report_request(
+        actor=users[Role.MINISTRY_OFFICIAL],
+        kind="monthly_progress",
+        period=LAST_MONTH,
+        audience="ministry",
+        language="en",
+    )
+    ministry = api_as(full_scope_token)
+    assert ministry.get(f"/api/v1/reports/{run.pk}/tables/").status_code == 409
+    services.report_render(run.pk)
+    body = ministry.get(f"/api/v1/reports/{run.pk}/tables/").json()
+    assert body["header"] == ["Section", "Figure", "Column", "Value"]
+    assert ["People in the programme", "Women", "People", "0"] in body["rows"]

@@ -1,12 +1,13 @@
 """The monthly report made for real: requested through the API by an official, rendered by a
-real worker process on the configured broker (Redis in CI), downloaded as a PDF that states
-the figures; a partner cannot download it."""
+real worker process on the configured broker (Redis in CI), downloaded through the API and the
+page as a PDF that states the figures; a partner can download it from neither."""
 
 import subprocess
 import time
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from repatriation.accounts.roles import Role
@@ -50,5 +51,9 @@ def test_an_official_gets_the_report_from_a_real_worker(worker, client, users, t
     text = " ".join(text.split())
     assert "Monthly progress report" in text
     assert "Women 3" in text  # the three women placed above
+    page = client.get(reverse("reporting:report_pdf", args=[run_id]))  # through the page
+    assert page.status_code == 200
+    assert b"".join(page.streaming_content) == path.read_bytes()
     client.force_login(users[Role.PARTNER_AGENCY])
     assert client.get(f"/api/v1/reports/{run_id}/pdf/").status_code == 404
+    assert client.get(reverse("reporting:report_pdf", args=[run_id])).status_code == 404
