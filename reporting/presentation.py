@@ -135,8 +135,14 @@ def report_sections(figures: dict, *, suppress_small: bool = False, threshold: i
             (CaseStatus(a).label if a else "—", CaseStatus(b).label if b else "—", p.one(n))
             for a, b, n in figures["movements"]
         ],
+        # Residents add up to (most of) the people counted: where that total is hidden, so
+        # are they, or they would give it back.
         "centres": [
-            {**c, "residents": p.one(c["residents"]), "placed": p.one(c["placed"])}
+            {
+                **c,
+                "residents": "—" if people_total == "—" else p.one(c["residents"]),
+                "placed": p.one(c["placed"]),
+            }
             for c in figures["centres"]
         ],
         "placed": p.one(figures["placements"]["placed"]),

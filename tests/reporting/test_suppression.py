@@ -142,3 +142,32 @@ def _assignments(result, total) -> list[dict[int, int]]:
         for combination in itertools.product(*ranges)
         if sum(combination) == rest
     ]
+
+
+def test_residents_are_hidden_with_the_total_they_would_give_back():
+    from reporting.presentation import report_sections
+
+    people = {"women": 4, "men": 4, "girls": 4, "boys": 4, "orphans": 0, "unaccompanied": 0}
+    figures = {
+        "people": {
+            **people,
+            "total": 16,
+            "age_under_5": 0,
+            "age_5_11": 4,
+            "age_12_17": 4,
+            "age_adults": 8,
+        },
+        # Four "<5" adding up to 16 would pin each at 4: the total is hidden, so the centre's
+        # 16 residents must be too.
+        "statuses": {"placed": 16},
+        "arrivals": {"rows": [], "month": 0, "cumulative": 0},
+        "movements": [],
+        "centres": [
+            {"name": "C", "region": "R", "capacity": 20, "residents": 16, "placed": 0, "rate": 80}
+        ],
+        "placements": {"placed": 0, "transfers": 0},
+    }
+    sections = report_sections(figures, suppress_small=True)
+    assert sections["people_total"] == "—"
+    assert sections["centres"][0]["residents"] == "—"
+    assert report_sections(figures)["centres"][0]["residents"] == "16"
