@@ -17,8 +17,7 @@ from reporting import selectors, services
 from reporting.models import ReportRun
 from returnees.models import Returnee
 from tests.factories import PlacementFactory, ReturneeFactory
-
-LAST_MONTH = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+from tests.reporting.conftest import LAST_MONTH
 
 
 def _pdf_text(data: bytes, tmp_path) -> str:
@@ -206,14 +205,8 @@ def test_bad_requests_are_named(ministry, db, change, field):
     assert not ReportRun.objects.exists()
 
 
-def test_partners_neither_request_nor_see_the_ministrys_report(api_as, partner_token, users):
-    run, _new = services.report_request(
-        actor=users[Role.MINISTRY_OFFICIAL],
-        kind="monthly_progress",
-        period=LAST_MONTH,
-        audience="ministry",
-        language="en",
-    )
+def test_partners_neither_request_nor_see_the_ministrys_report(ask, api_as, partner_token, users):
+    run = ask()
     services.report_render(run.pk)
     partner = api_as(partner_token)
     assert partner.get("/api/v1/reports/").json()["results"] == []
@@ -228,19 +221,12 @@ def test_partners_neither_request_nor_see_the_ministrys_report(api_as, partner_t
     assert partner.post("/api/v1/reports/", body).status_code == 403
 
 
-def test_a_partners_report_counts_its_scope_suppressed(users, world, population, tmp_path):
+def test_a_partners_report_counts_its_scope_suppressed(ask, users, world, population, tmp_path):
     """The partner's agreement: centre A and operation X, identity and education. Its report
     has no health, verification, psychosocial or legal section, and prints small counts as
     <5."""
     agreement = users[Role.PARTNER_AGENCY].agreementusergrant_set.get().content_object
-    run, _new = services.report_request(
-        actor=users[Role.PARTNER_AGENCY],
-        kind="monthly_progress",
-        period=LAST_MONTH,
-        audience="partner",
-        language="en",
-        agreement=agreement,
-    )
+    run = ask("partner", actor=users[Role.PARTNER_AGENCY], agreement=agreement)
     run = services.report_render(run.pk)
     assert run.status == "done", run.error
     text = _pdf_text(run.pdf.open("rb").read(), tmp_path)
@@ -253,23 +239,16 @@ def test_a_partners_report_counts_its_scope_suppressed(users, world, population,
     assert "Women <5" in text and "Women 1 " not in text
 
 
-def test_a_centres_report_is_its_residents(users, world, population, tmp_path):
+def test_a_centres_report_is_its_residents(ask, users, world, population, tmp_path):
     centre = world["person_a"].placements.get().centre
-    run, _new = services.report_request(
-        actor=users[Role.MINISTRY_OFFICIAL],
-        kind="monthly_progress",
-        period=LAST_MONTH,
-        audience="centre",
-        language="en",
-        centre=centre,
-    )
+    run = ask("centre", centre=centre)
     run = services.report_render(run.pk)
     text = _pdf_text(run.pdf.open("rb").read(), tmp_path)
     assert centre.name in text and "Psychosocial support" in text
     assert "Health" not in text and "Legal proceedings" not in text
 
 
-def test_who_asks_for_and_sees_which_report(api_as, partner_token, users, world):
+def test_who_asks_for_and_sees_which_report(ask, api_as, partner_token, users, world):
     from repatriation import policy
     from tests.factories import AgreementFactory
 
@@ -292,14 +271,7 @@ def test_who_asks_for_and_sees_which_report(api_as, partner_token, users, world)
     staff = users[Role.CENTRE_STAFF]  # on centre A's roster
     assert policy.may_request_report(staff, "centre", centre=centre)
     assert not policy.may_request_report(staff, "ministry")
-    run, _new = services.report_request(
-        actor=staff,
-        kind="monthly_progress",
-        period=LAST_MONTH,
-        audience="centre",
-        language="en",
-        centre=centre,
-    )
+    run = ask("centre", actor=staff, centre=centre)
     assert list(policy.report_runs_visible_to(staff)) == [run]
     assert run not in policy.report_runs_visible_to(users[Role.PARTNER_AGENCY])
     assert run in policy.report_runs_visible_to(users[Role.MINISTRY_OFFICIAL])

@@ -12,8 +12,7 @@ from repatriation.accounts.roles import Role
 from repatriation.audit.models import AuditEvent, AuditKind
 from reporting import services
 from reporting.models import ReportRun
-
-LAST_MONTH = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+from tests.reporting.conftest import LAST_MONTH
 
 
 def _ask(client):
@@ -73,15 +72,9 @@ def test_bad_requests_change_nothing(client, users, data, field):
     assert not ReportRun.objects.exists()
 
 
-def test_a_programme_manager_signs_off_a_published_report(client, users):
+def test_a_programme_manager_signs_off_a_published_report(ask, client, users):
     manager = users[Role.PROGRAMME_MANAGER]
-    run, _new = services.report_request(
-        actor=manager,
-        kind="monthly_progress",
-        period=LAST_MONTH,
-        audience="ministry",
-        language="en",
-    )
+    run = ask(actor=manager)
     client.force_login(manager)
     client.post(reverse("reporting:report_sign_off", args=[run.pk]))
     assert ReportRun.objects.get().signed_off_at is None  # not published yet
@@ -93,14 +86,8 @@ def test_a_programme_manager_signs_off_a_published_report(client, users):
 
 
 @pytest.mark.parametrize("role", [Role.PARTNER_AGENCY, Role.CENTRE_STAFF, Role.AUDITOR])
-def test_others_get_404_for_a_report(client, users, role):
-    run, _new = services.report_request(
-        actor=users[Role.MINISTRY_OFFICIAL],
-        kind="monthly_progress",
-        period=LAST_MONTH,
-        audience="ministry",
-        language="en",
-    )
+def test_others_get_404_for_a_report(ask, client, users, role):
+    run = ask()
     services.report_render(run.pk)
     client.force_login(users[role])
     for name in ("reporting:report_row", "reporting:report_pdf"):
@@ -122,7 +109,7 @@ def test_the_first_of_the_month_makes_last_months_reports(db):
     assert entry["schedule"].day_of_month == {1}
 
 
-def test_the_dashboard_states_what_the_report_states(client, users, tmp_path):
+def test_the_dashboard_states_what_the_report_states(ask, client, users, tmp_path):
     """The same month on the dashboard and in the PDF: the same people, the same sentence."""
     import subprocess
 
@@ -136,13 +123,7 @@ def test_the_dashboard_states_what_the_report_states(client, users, tmp_path):
     assert 'data-figure="people">3<' in body
     assert '<td>Women</td><td class="text-end">2</td>' in body
     assert "0 of 0 women have renounced." in body
-    run, _new = services.report_request(
-        actor=users[Role.MINISTRY_OFFICIAL],
-        kind="monthly_progress",
-        period=LAST_MONTH,
-        audience="ministry",
-        language="en",
-    )
+    run = ask()
     path = tmp_path / "report.pdf"
     path.write_bytes(services.report_render(run.pk).pdf.open("rb").read())
     text = subprocess.run(
@@ -160,7 +141,7 @@ def test_a_bad_month_on_the_dashboard_shows_this_month(client, users):
     assert "There is no such month here" in page.content.decode()
 
 
-def test_the_tables_download_as_csv_and_xlsx_as_printed(client, users, world):
+def test_the_tables_download_as_csv_and_xlsx_as_printed(ask, client, users, world):
     """The same figures as the PDF; a centre named like a formula cannot run as one."""
     import csv
     import io
@@ -170,13 +151,7 @@ def test_the_tables_download_as_csv_and_xlsx_as_printed(client, users, world):
     from tests.factories import CentreFactory
 
     CentreFactory(name='=HYPERLINK("http://evil.example","x")')
-    run, _new = services.report_request(
-        actor=users[Role.MINISTRY_OFFICIAL],
-        kind="monthly_progress",
-        period=LAST_MONTH,
-        audience="ministry",
-        language="en",
-    )
+    run = ask()
     services.report_render(run.pk)
     client.force_login(users[Role.MINISTRY_OFFICIAL])
     response = client.get(reverse("reporting:report_csv", args=[run.pk]))
@@ -198,19 +173,12 @@ def test_the_tables_download_as_csv_and_xlsx_as_printed(client, users, world):
     assert client.get(reverse("reporting:report_csv", args=[run.pk])).status_code == 404
 
 
-def test_a_partners_tables_are_suppressed_as_its_pdf(client, users, world):
+def test_a_partners_tables_are_suppressed_as_its_pdf(ask, client, users, world):
     import csv
     import io
 
     agreement = users[Role.PARTNER_AGENCY].agreementusergrant_set.get().content_object
-    run, _new = services.report_request(
-        actor=users[Role.PARTNER_AGENCY],
-        kind="monthly_progress",
-        period=LAST_MONTH,
-        audience="partner",
-        language="en",
-        agreement=agreement,
-    )
+    run = ask("partner", actor=users[Role.PARTNER_AGENCY], agreement=agreement)
     services.report_render(run.pk)
     client.force_login(users[Role.PARTNER_AGENCY])
     response = client.get(reverse("reporting:report_csv", args=[run.pk]))
@@ -247,14 +215,8 @@ def test_stalled_runs_are_handed_to_a_worker_again(users, monkeypatch):
     assert young.pk not in sent
 
 
-def test_the_api_gives_the_tables_as_printed(api_as, full_scope_token, users):
-    run, _new = services.report_request(
-        actor=users[Role.MINISTRY_OFFICIAL],
-        kind="monthly_progress",
-        period=LAST_MONTH,
-        audience="ministry",
-        language="en",
-    )
+def test_the_api_gives_the_tables_as_printed(ask, api_as, full_scope_token, users):
+    run = ask()
     ministry = api_as(full_scope_token)
     assert ministry.get(f"/api/v1/reports/{run.pk}/tables/").status_code == 409
     services.report_render(run.pk)

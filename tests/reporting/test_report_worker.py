@@ -4,17 +4,14 @@ page as a PDF that states the figures; a partner can download it from neither.""
 
 import subprocess
 import time
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from repatriation.accounts.roles import Role
 from reporting.models import ReportRun
 from tests.factories import ReturneeFactory
-
-LAST_MONTH = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+from tests.reporting.conftest import LAST_MONTH
 
 
 @pytest.mark.slow
