@@ -93,6 +93,24 @@ class Printer:
         ]
 
 
+def _centre_rows(p: Printer, centres: list[dict], people_total: str) -> list[dict]:
+    """Residents and placements by centre, each column suppressed as one table: its total
+    is, or nearly is, printed elsewhere (the people counted, the placements begun). Where
+    the people total is hidden, residents are too, or they would give it back."""
+    residents, _total = p.table([(c["name"], c["residents"]) for c in centres])
+    placed, _total = p.table([(c["name"], c["placed"]) for c in centres])
+    return [
+        {
+            **c,
+            "residents": "—" if people_total == "—" else shown_residents,
+            "placed": shown_placed,
+        }
+        for c, (_n, shown_residents), (_m, shown_placed) in zip(
+            centres, residents, placed, strict=True
+        )
+    ]
+
+
 def report_sections(figures: dict, *, suppress_small: bool = False, threshold: int = 4) -> dict:
     """Every figure of the report as printed, labelled in the active language. A section
     whose figures were not computed for this audience is left out."""
@@ -135,16 +153,7 @@ def report_sections(figures: dict, *, suppress_small: bool = False, threshold: i
             (CaseStatus(a).label if a else "—", CaseStatus(b).label if b else "—", p.one(n))
             for a, b, n in figures["movements"]
         ],
-        # Residents add up to (most of) the people counted: where that total is hidden, so
-        # are they, or they would give it back.
-        "centres": [
-            {
-                **c,
-                "residents": "—" if people_total == "—" else p.one(c["residents"]),
-                "placed": p.one(c["placed"]),
-            }
-            for c in figures["centres"]
-        ],
+        "centres": _centre_rows(p, figures["centres"], people_total),
         "placed": p.one(figures["placements"]["placed"]),
         "transfers": p.one(figures["placements"]["transfers"]),
     }
@@ -161,7 +170,9 @@ def report_sections(figures: dict, *, suppress_small: bool = False, threshold: i
     if verification is not None:
         sections["verification"] = printed[2][0]
         sections["verification_decided"] = p.one(verification["decided_in_month"])
-        sections["verification_median"] = verification["median_days"]
+        # A median of a few decisions is nearly someone's own: not in a suppressed report.
+        few = suppress_small and verification["decided_in_month"] <= threshold
+        sections["verification_median"] = None if few else verification["median_days"]
     health = figures.get("health")
     if health is not None:
         (stage_rows, _t), (triage_rows, _t2) = p.together(
@@ -183,7 +194,10 @@ def report_sections(figures: dict, *, suppress_small: bool = False, threshold: i
                 (label, p.one(n))
                 for label, n in _labelled(education["by_level"], Enrolment.Level.choices)
             ],
-            attendance_rate=education["attendance_rate"],
+            # One or two pupils' rate is their own attendance: not in a suppressed report.
+            attendance_rate=None
+            if suppress_small and education.get("attendance_pupils", 0) <= threshold
+            else education["attendance_rate"],
             activities=[
                 (label, p.one(n))
                 for label, n in _labelled(education["activities"], Activity.Kind.choices)

@@ -224,7 +224,11 @@ def education_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     )
     attendance = MonthlyAttendance.objects.filter(
         month=month.first, enrolment__returnee__in=people
-    ).aggregate(expected=Sum("days_expected"), present=Sum("days_present"))
+    ).aggregate(
+        expected=Sum("days_expected"),
+        present=Sum("days_present"),
+        pupils=Count("enrolment", distinct=True),
+    )
     rate = (
         round(100 * attendance["present"] / attendance["expected"])
         if attendance["expected"]
@@ -240,6 +244,7 @@ def education_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     return {
         "by_level": by_level,
         "attendance_rate": rate,
+        "attendance_pupils": attendance["pupils"],
         "activities": {row["activity__kind"]: row["n"] for row in active},
     }
 

@@ -3,7 +3,9 @@ records touched, status), lists are cursor-paginated, `?updated_since=` filters.
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.dateparse import parse_datetime
+from django_filters import rest_framework as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, viewsets
 from rest_framework.filters import OrderingFilter
@@ -43,6 +45,23 @@ class IdCursorPagination(CursorPagination):
             ) from None
 
 
+class IdFilterSet(filters.FilterSet):
+    """Related records are filtered by their id as a plain number: a model choice would
+    check the id against the whole table and so tell a caller which ids exist outside its
+    scope (200 for someone hidden, 400 for no one)."""
+
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": filters.NumberFilter},
+        models.OneToOneField: {"filter_class": filters.NumberFilter},
+        models.ManyToManyField: {"filter_class": filters.NumberFilter},
+    }
+
+
+class IdFilterBackend(DjangoFilterBackend):
+    filterset_base = IdFilterSet
+
+
 class IdOrdering(OrderingFilter):
     """`ordering=id` (the default) or `ordering=-id`; anything else is a 400."""
 
@@ -62,7 +81,7 @@ class AuditedViewSet(viewsets.ReadOnlyModelViewSet):
     """Logs each call once, after it is answered, with the ids of the records it returned."""
 
     pagination_class = IdCursorPagination
-    filter_backends = [DjangoFilterBackend, IdOrdering]
+    filter_backends = [IdFilterBackend, IdOrdering]
     touched: list[int] = []
 
     def initial(self, request, *args, **kwargs):
@@ -115,6 +134,23 @@ class AuditedViewSet(viewsets.ReadOnlyModelViewSet):
                 request=request,
             )
         return response
+
+
+class PageContextMixin:
+    """For serializers that need to know, for a whole page at once, what the caller may see
+    of related people: `page_context(records)` adds to the serializer's context."""
+
+    def page_context(self, records) -> dict:
+        return {}
+
+    def get_serializer(self, instance=None, *args, **kwargs):
+        if getattr(self, "swagger_fake_view", False) or "data" in kwargs:
+            return super().get_serializer(instance, *args, **kwargs)
+        records = list(instance) if kwargs.get("many") else [instance] if instance else []
+        kwargs["context"] = {**self.get_serializer_context(), **self.page_context(records)}
+        return self.get_serializer_class()(
+            records if kwargs.get("many") else instance, *args, **kwargs
+        )
 
 
 class PersonRecordViewSet(AuditedViewSet):

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from repatriation import policy
 from repatriation.accounts.models import IdempotencyKey
 from repatriation.accounts.roles import FieldGroup
+from repatriation.accounts.services import IDEMPOTENCY_KEY_HOURS
 
 
 class PreconditionFailed(exceptions.APIException):
@@ -170,9 +173,19 @@ class RecordCreate(RecordWriteBase):
                 ignore_conflicts=True,
             )
             row = IdempotencyKey.objects.select_for_update().get(account=request.user, key=key)
+            if row.created_at < timezone.now() - timedelta(hours=IDEMPOTENCY_KEY_HOURS):
+                row.delete()  # expired, whether or not the hourly sweep has run
+                IdempotencyKey.objects.create(
+                    account=request.user, key=key, fingerprint=fingerprint
+                )
+                row = IdempotencyKey.objects.select_for_update().get(account=request.user, key=key)
             if row.fingerprint != fingerprint:
                 raise KeyReused()
             if row.status_code is not None:
+                # The first answer again, only while the caller may still see its record.
+                replayed = row.response.get("id") if isinstance(row.response, dict) else None
+                if replayed is not None and not self.get_queryset().filter(pk=replayed).exists():
+                    raise exceptions.NotFound()
                 headers = {"Idempotent-Replayed": "true"}
                 if row.location:
                     headers["Location"] = row.location

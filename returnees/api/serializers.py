@@ -117,6 +117,8 @@ class RelativeSerializer(serializers.ModelSerializer):
 
 
 class GuardianshipSerializer(serializers.ModelSerializer):
+    guardian_returnee = serializers.SerializerMethodField()
+
     class Meta:
         model = Guardianship
         fields = read_only_fields = [
@@ -130,6 +132,11 @@ class GuardianshipSerializer(serializers.ModelSerializer):
             "started_on",
             "ended_on",
         ]
+
+    def get_guardian_returnee(self, guardianship) -> int | None:
+        """A guardian who is a returnee, by id, only if the caller may see that person."""
+        pk = guardianship.guardian_returnee_id
+        return pk if pk in self.context.get("visible_guardians", ()) else None
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

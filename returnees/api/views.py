@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
-from repatriation.api.base import AuditedViewSet, PersonRecordViewSet
+from repatriation.api.base import AuditedViewSet, PageContextMixin, PersonRecordViewSet
 from repatriation.api.writes import (
     PreconditionFailed,
     RecordCreate,
@@ -249,18 +249,28 @@ class PersonViewSet(RecordWrites, AuditedViewSet):
             return Returnee.objects.none()
         user = self.request.user
         people = self.updated_since(policy.returnees_visible_to(user, FieldGroup.IDENTITY))
+        return self._with_related(people)
+
+    def _with_related(self, people):
+        """Names always; household and relationships (family fields) only for a caller who
+        may see that group of someone, and a relationship only to a person the caller sees."""
+        user = self.request.user
         people = people.prefetch_related("names")
-        # Household and relationships are family fields: not read for a caller who may see
-        # that group of nobody (the serializer leaves out every field not granted).
         if FieldGroup.FAMILY in policy.field_groups_for(user):
+            visible = policy.returnees_visible_to(user, FieldGroup.IDENTITY).values("pk")
             people = people.prefetch_related(
-                Prefetch("relationships", queryset=Relationship.objects.order_by("id"))
+                Prefetch(
+                    "relationships",
+                    queryset=Relationship.objects.filter(relative__in=visible).order_by("id"),
+                )
             ).select_related("household")
         return people
 
     def get_object(self):
+        """The one person, as the policy opens it (an opened sealed record too); filters of
+        the list, such as `updated_since`, do not apply."""
         person = policy.returnee_get_for_user(self.request.user, self.kwargs["pk"])
-        return self.get_queryset().get(pk=person.pk)
+        return self._with_related(Returnee.objects.filter(pk=person.pk)).get()
 
     def get_serializer(self, instance=None, *args, **kwargs):
         """Field groups come from the policy, for a whole page of people at once."""
@@ -336,12 +346,17 @@ class RelativeViewSet(RecordCreate, PersonRecordViewSet):
         )
 
 
-class GuardianshipViewSet(PersonRecordViewSet):
+class GuardianshipViewSet(PageContextMixin, PersonRecordViewSet):
     serializer_class = s.GuardianshipSerializer
     queryset = Guardianship.objects.none()
     field_group = FieldGroup.FAMILY
     person_field = "child"
     filterset_fields = ["child", "guardian_kind"]
+
+    def page_context(self, records):
+        ids = {g.guardian_returnee_id for g in records if g.guardian_returnee_id}
+        visible = policy.returnees_visible_to(self.request.user).filter(pk__in=ids)
+        return {"visible_guardians": set(visible.values_list("pk", flat=True))}
 
 
 class VerificationViewSet(PersonRecordViewSet):

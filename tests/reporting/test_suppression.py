@@ -171,3 +171,15 @@ def test_residents_are_hidden_with_the_total_they_would_give_back():
     assert sections["people_total"] == "—"
     assert sections["centres"][0]["residents"] == "—"
     assert report_sections(figures)["centres"][0]["residents"] == "16"
+
+
+def test_a_small_centre_is_not_given_away_by_the_total():
+    """The review's case: 3 people at centre A and 10 at B, 13 in all."""
+    from reporting.presentation import Printer, _centre_rows
+
+    centres = [
+        {"name": "A", "region": "R", "capacity": 20, "residents": 3, "placed": 3, "rate": 15},
+        {"name": "B", "region": "R", "capacity": 20, "residents": 10, "placed": 10, "rate": 50},
+    ]
+    rows = _centre_rows(Printer(suppress_small=True), centres, people_total="13")
+    assert [(r["residents"], r["placed"]) for r in rows] == [("<5", "<5"), ("—", "—")]

@@ -49,6 +49,12 @@ class OperationSerializer(serializers.ModelSerializer):
 
 
 class ManifestEntrySerializer(serializers.ModelSerializer):
+    split_reason = serializers.SerializerMethodField()
+
     class Meta:
         model = ManifestEntry
         fields = read_only_fields = ["id", "operation", "returnee", "split_reason", "added_at"]
+
+    def get_split_reason(self, entry) -> str | None:
+        """Why the family travels apart: a family field, null without that group."""
+        return entry.split_reason if entry.returnee_id in self.context.get("family", ()) else None

@@ -4,8 +4,9 @@ from django.db.models import Prefetch
 
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
-from repatriation.api.base import AuditedViewSet, PersonRecordViewSet
+from repatriation.api.base import AuditedViewSet, PageContextMixin, PersonRecordViewSet
 from repatriation.operations.models import ManifestEntry, Operation, TransitLeg
+from returnees.models import Returnee
 
 from . import serializers as s
 
@@ -28,7 +29,7 @@ class OperationViewSet(AuditedViewSet):
         )
 
 
-class ManifestEntryViewSet(PersonRecordViewSet):
+class ManifestEntryViewSet(PageContextMixin, PersonRecordViewSet):
     """People on a wave's manifest: only those the caller sees, on operations it sees."""
 
     serializer_class = s.ManifestEntrySerializer
@@ -41,3 +42,9 @@ class ManifestEntryViewSet(PersonRecordViewSet):
         if getattr(self, "swagger_fake_view", False):
             return entries
         return entries.filter(operation__in=policy.operations_visible_to(self.request.user))
+
+    def page_context(self, records):
+        groups = policy.field_groups_for_many(
+            self.request.user, [Returnee(pk=e.returnee_id) for e in records]
+        )
+        return {"family": {pk for pk, g in groups.items() if FieldGroup.FAMILY in g}}
