@@ -67,14 +67,20 @@ class ReportViewSet(RecordCreate, AuditedViewSet):
         agreement = centre = None
         if "agreement" in values:
             agreement = DataSharingAgreement.objects.filter(pk=values["agreement"]).first()
-            if agreement is None:
-                raise exceptions.ValidationError({"agreement": ["There is no such agreement."]})
         if "centre" in values:
             centre = Centre.objects.filter(pk=values["centre"]).first()
-            if centre is None:
-                raise exceptions.ValidationError({"centre": ["There is no such centre."]})
-        if not policy.may_request_report(request.user, values["audience"], agreement, centre):
+        officials = policy.can(request.user, policy.Action.VIEW_AGGREGATES)
+        # Only the ministry's officials learn whether an agreement or a centre exists.
+        if not officials and (
+            ("agreement" in values and agreement is None)
+            or ("centre" in values and centre is None)
+            or not policy.may_request_report(request.user, values["audience"], agreement, centre)
+        ):
             raise exceptions.PermissionDenied("Your access does not let you request this report.")
+        if "agreement" in values and agreement is None:
+            raise exceptions.ValidationError({"agreement": ["There is no such agreement."]})
+        if "centre" in values and centre is None:
+            raise exceptions.ValidationError({"centre": ["There is no such centre."]})
         try:
             run, new = services.report_request(
                 actor=request.user,

@@ -263,6 +263,8 @@ def test_who_asks_for_and_sees_which_report(ask, api_as, partner_token, users, w
     }
     assert partner.post("/api/v1/reports/", {**body, "agreement": own.pk}).status_code == 201
     assert partner.post("/api/v1/reports/", {**body, "agreement": other.pk}).status_code == 403
+    # An agreement that does not exist reads the same to a partner.
+    assert partner.post("/api/v1/reports/", {**body, "agreement": 10**6}).status_code == 403
     centre = world["person_a"].placements.get().centre
     centre_body = {**body, "audience": "centre", "centre": centre.pk}
     assert partner.post("/api/v1/reports/", centre_body).status_code == 403
