@@ -20,6 +20,8 @@ from .models import (
     ReintegrationPlan,
     Session,
 )
+from .services.legal import PROCEEDING_FIELDS
+from .services.reintegration import PLAN_FIELDS
 
 
 class PlacementForm(forms.Form):
@@ -255,17 +257,7 @@ class LegalProceedingForm(forms.ModelForm):
 
     class Meta:
         model = LegalProceeding
-        fields = [
-            "status",
-            "court",
-            "reference",
-            "opened_on",
-            "next_hearing_on",
-            "closed_on",
-            "charges",
-            "lawyer",
-            "sentence",
-        ]
+        fields = list(PROCEEDING_FIELDS)
         widgets = {
             "opened_on": DateInput,
             "next_hearing_on": DateInput,
@@ -288,17 +280,7 @@ class ReintegrationPlanForm(forms.ModelForm):
 
     class Meta:
         model = ReintegrationPlan
-        fields = [
-            "destination_region",
-            "destination_community",
-            "housing",
-            "livelihood",
-            "school_transfer",
-            "id_card_restored",
-            "iin_restored",
-            "birth_certificate_restored",
-            "passport_restored",
-        ]
+        fields = list(PLAN_FIELDS)
         widgets = {"livelihood": forms.Textarea(attrs={"rows": 2})}
 
     def _post_clean(self):

@@ -306,13 +306,6 @@ def writable_groups_for_many(user, people) -> dict[int, frozenset[FieldGroup]]:
     return groups
 
 
-def may_write(user, group: FieldGroup, returnee: Returnee) -> bool:
-    """May `user` write `group` on this person: in scope with that group, and granted it."""
-    if not returnees_visible_to(user, group).filter(pk=returnee.pk).exists():
-        return False
-    return group in writable_groups_for_many(user, [returnee])[returnee.pk]
-
-
 def may_see_field_group(user, group: FieldGroup) -> bool:
     return group in grants_for(user).field_groups
 

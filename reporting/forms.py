@@ -17,6 +17,12 @@ def past_months(count: int = 36) -> list[date]:
     return months
 
 
+def _first_day(value: str) -> date:
+    """A month chosen from the list ("YYYY-MM") as its first day."""
+    year, month = value.split("-")
+    return date(int(year), int(month), 1)
+
+
 class ReportRequestForm(forms.Form):
     month = forms.ChoiceField(label=_("Month"))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
@@ -28,8 +34,7 @@ class ReportRequestForm(forms.Form):
         ]
 
     def clean_month(self) -> date:
-        year, month = self.cleaned_data["month"].split("-")
-        return date(int(year), int(month), 1)
+        return _first_day(self.cleaned_data["month"])
 
 
 class DashboardMonthForm(forms.Form):
@@ -43,6 +48,4 @@ class DashboardMonthForm(forms.Form):
         ]
 
     def clean_month(self) -> date:
-        value = self.cleaned_data["month"] or timezone.localdate().strftime("%Y-%m")
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
+        return _first_day(self.cleaned_data["month"] or timezone.localdate().strftime("%Y-%m"))

@@ -37,33 +37,16 @@ class Suppressed:
         return "—" if self.total_hidden else str(sum(self.values))
 
 
-def _bounds(kind: str, threshold: int, remainder: int) -> tuple[int, int]:
-    """What a reader knows of a hidden count: 1..threshold for "<5", anything for "—"."""
-    return (1, threshold) if kind == PRIMARY else (0, remainder)
-
-
-def _pinned(values, hidden: dict[int, str], threshold: int) -> list[int]:
-    """Hidden counts the reader can work out from the total and the rest."""
-    remainder = sum(values[i] for i in hidden)  # the total less every visible count
-    bounds = {i: _bounds(kind, threshold, remainder) for i, kind in hidden.items()}
-    low_all = sum(lo for lo, _hi in bounds.values())
-    high_all = sum(hi for _lo, hi in bounds.values())
-    pinned = []
-    for i, (lo, hi) in bounds.items():
-        lowest = max(lo, remainder - (high_all - hi))
-        highest = min(hi, remainder - (low_all - lo))
-        if lowest >= highest:
-            pinned.append(i)
-    return pinned
-
-
 def suppress(values, threshold: int = 4) -> Suppressed:
     values = tuple(int(v) for v in values)
     if any(v < 0 for v in values):
         raise ValueError("Counts are never negative.")
     hidden = {i: PRIMARY for i, v in enumerate(values) if 1 <= v <= threshold}
     total_hidden = 1 <= sum(values) <= threshold
-    while hidden and not total_hidden and _pinned(values, hidden, threshold):
+    # While the total and the rest give a hidden count away, hide more.
+    while (
+        hidden and not total_hidden and _pinned_shared([values], [hidden], threshold, sum(values))
+    ):
         candidates = sorted((v, i) for i, v in enumerate(values) if i not in hidden and v > 0)
         if not candidates:
             total_hidden = True  # only zeros are left to hide: hide the total instead
@@ -72,24 +55,22 @@ def suppress(values, threshold: int = 4) -> Suppressed:
     return Suppressed(values, hidden, total_hidden, threshold)
 
 
-def _ranges(values, hidden: dict[int, str], threshold: int, unbounded: int):
-    """(lowest, highest) a reader can give each hidden count, before any total."""
-    return {i: (1, threshold) if kind == PRIMARY else (0, unbounded) for i, kind in hidden.items()}
-
-
-def _pinned_shared(tables, hiddens, threshold: int) -> list[tuple[int, int]]:
-    """With the total hidden, what the tables say of it together: it lies in every table's
-    range. Hidden counts that this leaves a single value for, as (table, index)."""
-    unbounded = sum(tables[0]) * 2 + threshold * 10 + 10  # far beyond any real count
-    low, high = 0, None
+def _pinned_shared(tables, hiddens, threshold: int, total: int | None = None):
+    """Hidden counts that what is printed leaves a single value for, as (table, index).
+    A "<5" is 1 to the threshold, a "—" anything. With `total` the reader knows it; without,
+    the total lies in every table's range at once, which is what they say together."""
+    unbounded = total if total is not None else sum(tables[0]) * 2 + threshold * 10 + 10
+    low, high = (total, total) if total is not None else (0, None)
     parts = []
     for values, hidden in zip(tables, hiddens, strict=True):
         visible = sum(v for i, v in enumerate(values) if i not in hidden)
-        ranges = _ranges(values, hidden, threshold, unbounded)
-        table_low = visible + sum(lo for lo, _hi in ranges.values())
-        table_high = visible + sum(hi for _lo, hi in ranges.values())
-        low = max(low, table_low)
-        high = table_high if high is None else min(high, table_high)
+        ranges = {
+            i: (1, threshold) if kind == PRIMARY else (0, unbounded) for i, kind in hidden.items()
+        }
+        if total is None:
+            low = max(low, visible + sum(lo for lo, _hi in ranges.values()))
+            table_high = visible + sum(hi for _lo, hi in ranges.values())
+            high = table_high if high is None else min(high, table_high)
         parts.append((visible, ranges))
     pinned = []
     for t, (visible, ranges) in enumerate(parts):

@@ -111,6 +111,11 @@ def report_pdf(request, pk):
     run = _run_for(request.user, pk)
     if run.status != ReportRun.Status.DONE or not run.pdf:
         raise Http404
+    return pdf_response(request, run)
+
+
+def pdf_response(request, run: ReportRun) -> FileResponse:
+    """A published report's PDF as a download, audited: the page's and the API's."""
     services.report_downloaded(actor=request.user, run=run, request=request)
     response = FileResponse(
         run.pdf.open("rb"),
@@ -119,6 +124,7 @@ def report_pdf(request, pk):
         filename=f"{run.kind}-{run.period:%Y-%m}-{run.audience}-{run.language}.pdf",
     )
     response["Cache-Control"] = "private, no-store"
+    response["ETag"] = f'"{run.sha256}"'
     return response
 
 

@@ -14,6 +14,8 @@ from rehabilitation.models import (
     ReintegrationPlan,
     Session,
 )
+from rehabilitation.services.legal import PROCEEDING_FIELDS
+from rehabilitation.services.reintegration import PLAN_FIELDS
 from repatriation import policy
 
 
@@ -145,15 +147,7 @@ class LegalProceedingSerializer(serializers.ModelSerializer):
         fields = read_only_fields = [
             "id",
             "returnee",
-            "status",
-            "court",
-            "reference",
-            "opened_on",
-            "next_hearing_on",
-            "closed_on",
-            "charges",
-            "lawyer",
-            "sentence",
+            *PROCEEDING_FIELDS,
             "custody_periods",
             "version",
         ]
@@ -162,21 +156,7 @@ class LegalProceedingSerializer(serializers.ModelSerializer):
 class ReintegrationSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReintegrationPlan
-        fields = read_only_fields = [
-            "id",
-            "returnee",
-            "destination_region",
-            "destination_community",
-            "housing",
-            "livelihood",
-            "school_transfer",
-            "id_card_restored",
-            "iin_restored",
-            "birth_certificate_restored",
-            "passport_restored",
-            "version",
-            "updated_at",
-        ]
+        fields = read_only_fields = ["id", "returnee", *PLAN_FIELDS, "version", "updated_at"]
 
 
 class EnrolmentInputSerializer(serializers.Serializer):

@@ -174,11 +174,9 @@ class RecordCreate(RecordWriteBase):
             )
             row = IdempotencyKey.objects.select_for_update().get(account=request.user, key=key)
             if row.created_at < timezone.now() - timedelta(hours=IDEMPOTENCY_KEY_HOURS):
-                row.delete()  # expired, whether or not the hourly sweep has run
-                IdempotencyKey.objects.create(
-                    account=request.user, key=key, fingerprint=fingerprint
-                )
-                row = IdempotencyKey.objects.select_for_update().get(account=request.user, key=key)
+                # Expired, whether or not the hourly sweep has run: the key starts anew.
+                row.fingerprint, row.created_at = fingerprint, timezone.now()
+                row.status_code, row.response, row.location = None, None, ""
             if row.fingerprint != fingerprint:
                 raise KeyReused()
             if row.status_code is not None:
@@ -189,14 +187,13 @@ class RecordCreate(RecordWriteBase):
                 headers = {"Idempotent-Replayed": "true"}
                 if row.location:
                     headers["Location"] = row.location
-                if isinstance(row.response, dict) and "id" in row.response:
-                    self.touched = [row.response["id"]]
+                self.touched = [replayed] if replayed is not None else []
                 return Response(row.response, status=row.status_code, headers=headers)
             response = self._create(request)  # an error rolls the key back with the rest
             row.status_code = response.status_code
             row.response = response.data
             row.location = response.get("Location", "")
-            row.save(update_fields=["status_code", "response", "location"])
+            row.save()
             return response
 
     def _create(self, request) -> Response:

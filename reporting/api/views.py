@@ -1,7 +1,6 @@
 """Report runs: `/api/v1/reports/` (list, request, poll) and `/api/v1/reports/{id}/pdf/`."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -15,6 +14,7 @@ from repatriation.api.base import AuditedViewSet
 from repatriation.api.writes import RecordCreate, as_api_error, json_object, refuse_fields
 from reporting import services
 from reporting.models import ReportRun
+from reporting.views import pdf_response
 
 from . import serializers as s
 
@@ -121,14 +121,5 @@ class ReportViewSet(RecordCreate, AuditedViewSet):
         run = self.get_object()
         if run.status != ReportRun.Status.DONE or not run.pdf:
             raise NotReady()
-        services.report_downloaded(actor=request.user, run=run, request=request)
         self.touched = [run.pk]
-        response = FileResponse(
-            run.pdf.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=f"{run.kind}-{run.period:%Y-%m}-{run.audience}-{run.language}.pdf",
-        )
-        response["Cache-Control"] = "private, no-store"
-        response["ETag"] = f'"{run.sha256}"'
-        return response
+        return pdf_response(request, run)

@@ -86,7 +86,7 @@ class PersonFilter(filters.FilterSet):
         ]
     )
 )
-class PersonViewSet(RecordWrites, AuditedViewSet):
+class PersonViewSet(RecordWrites, PageContextMixin, AuditedViewSet):
     """People: register (`POST`), correct (`PATCH`/`PUT` with `If-Match`), move along the
     case workflow (`POST .../transitions/`), all through the registry's services."""
 
@@ -272,22 +272,10 @@ class PersonViewSet(RecordWrites, AuditedViewSet):
         person = policy.returnee_get_for_user(self.request.user, self.kwargs["pk"])
         return self._with_related(Returnee.objects.filter(pk=person.pk)).get()
 
-    def get_serializer(self, instance=None, *args, **kwargs):
+    def page_context(self, records):
         """Field groups come from the policy, for a whole page of people at once."""
-        if getattr(self, "swagger_fake_view", False):
-            return super().get_serializer(instance, *args, **kwargs)
-        user = self.request.user
-        people = (
-            list(instance) if kwargs.get("many") else [instance] if instance is not None else []
-        )
-        groups = policy.field_groups_for_many(user, people)
-        kwargs["context"] = {
-            **self.get_serializer_context(),
-            "field_groups": lambda p: groups.get(p.pk, frozenset()),
-        }
-        return self.get_serializer_class()(
-            people if kwargs.get("many") else instance, *args, **kwargs
-        )
+        groups = policy.field_groups_for_many(self.request.user, records)
+        return {"field_groups": lambda p: groups.get(p.pk, frozenset())}
 
     def list(self, request, *args, **kwargs):
         text = request.query_params.get("search", "").strip()

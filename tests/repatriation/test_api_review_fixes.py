@@ -114,3 +114,27 @@ def test_an_opened_sealed_record_reads_through_the_api(client, users, world):
         justification="Court request 12/26 about custody of the children",
     )
     assert client.get(f"/api/v1/people/{person.pk}/").status_code == 200
+
+
+def test_a_key_older_than_a_day_starts_anew(family_partner, world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from repatriation.accounts.models import IdempotencyKey
+
+    caller, _agreement = family_partner
+    body = {
+        "returnee": world["person_a"].pk,
+        "full_name": "A",
+        "relationship": "aunt",
+        "region": "Aktobe",
+    }
+    assert caller.post("/api/v1/relatives/", body, Idempotency_Key="old").status_code == 201
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    other = caller.post("/api/v1/relatives/", {**body, "full_name": "B"}, Idempotency_Key="old")
+    assert other.status_code == 201  # not 422: the old key has expired
+    assert RelativeAtHome.objects.count() == 2
+    again = caller.post("/api/v1/relatives/", {**body, "full_name": "B"}, Idempotency_Key="old")
+    assert again["Idempotent-Replayed"] == "true"
+    assert RelativeAtHome.objects.count() == 2
