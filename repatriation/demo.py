@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from anyascii import anyascii
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from rehabilitation.models import (
@@ -21,6 +21,7 @@ from rehabilitation.models import (
     Service,
 )
 from repatriation import demo_names as names
+from repatriation import demo_scale
 from repatriation.accounts.models import DataSharingAgreement, Organisation, User
 from repatriation.accounts.roles import Discipline, FieldGroup, Role
 from repatriation.accounts.services import agreement_grant, roles_sync
@@ -318,10 +319,14 @@ def demo_seed(*, returnees: int, seed: int) -> SeedResult:
         result.skipped_people = True
         return result
     caseworkers = [by_name["caseworker"], by_name["caseworker2"]]
-    people = _people(random.Random(seed), returnees, centres, operations, caseworkers)
-    result.created_people = len(people)
+    copies, generated = demo_scale.copies_for(returnees)
+    if connection.vendor != "postgresql":
+        copies, generated = 1, returnees
+    people = _people(random.Random(seed), generated, centres, operations, caseworkers)
     # A generator of its own, so that the people stay the same whatever is added here.
     _Rehabilitation(random.Random(f"{seed}-rehabilitation"), people, centres, teams, by_name).run()
+    demo_scale.world_copy(copies)
+    result.created_people = len(people) * copies
     return result
 
 

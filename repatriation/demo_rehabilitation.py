@@ -1019,7 +1019,7 @@ class _Rehabilitation:
             while month <= min(enrolment.ended_on or last_month, last_month):
                 months.append(month)
                 month = _month_add(month, 1)
-            for month in months[-10:]:
+            for month in months[-24:]:  # two school years at most
                 absences = {
                     "good": rng.choice([0, 0, 1, 1, 2, 3]),
                     "fair": rng.randint(2, 6),

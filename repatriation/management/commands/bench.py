@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--size", type=int, default=100_000)
-        parser.add_argument("--audit-events", type=int, default=1_000_000)
+        parser.add_argument(
+            "--audit-events", type=int, default=None, help="Default: ten per person."
+        )
         parser.add_argument("--repeat", type=int, default=30)
         parser.add_argument("--fresh", action="store_true", help="Drop and reseed the database.")
         parser.add_argument("--output", default="", help="JSON file (default bench-results/).")
@@ -28,7 +30,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if not Returnee.objects.exists():
             call_command("seed_demo", returnees=size, seed=2019, stdout=self.stdout)
+        audit_events = audit_events if audit_events is not None else 10 * size
         seeded = bench.audit_events_fill(audit_events)
+        if seeded:
+            bench.database_settle()
         seed_seconds = round(time.perf_counter() - started, 1)
         self.stdout.write(
             f"Database {name}: {Returnee.objects.count()} people, "

@@ -1,0 +1,209 @@
+"""Demo data at bench scale: a world generated person by person, then copied in SQL.
+
+Generating a million people one by one in Python takes the better part of an hour; copying a
+generated world of a few tens of thousands inside PostgreSQL (INSERT ... SELECT, secondary
+indexes rebuilt afterwards) takes minutes. Every copy is a new set of families with their own
+ids, case numbers, household references and dates of birth, linked to the same centres,
+operations and staff. Sessions are copied back in time, five weeks per copy, so the diary
+holds two years of history; the generator's own window is the last four weeks.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import connection, models
+
+# The generator makes people in households of this many at most; above it, copies.
+BASE_PEOPLE = 25_000
+SESSION_SHIFT_DAYS = 35  # five weeks: a copy's sessions fall on the same weekdays
+SESSION_HISTORY_COPIES = 20  # twenty windows of five weeks back: two years of sessions
+ROOTS = ("returnees.household", "returnees.returnee")
+SESSION_MODELS = ("rehabilitation.session",)
+
+
+def copies_for(people: int) -> tuple[int, int]:
+    """How many copies of how large a generated world make `people` (rounded up to a whole
+    number per copy, so the total may exceed `people` by fewer than the number of copies)."""
+    if people <= BASE_PEOPLE:
+        return 1, people
+    copies = math.ceil(people / BASE_PEOPLE)
+    return copies, math.ceil(people / copies)
+
+
+def copied_models() -> list[type[models.Model]]:
+    """Households, people, and every model that refers to one of them, by a foreign key or a
+    many-to-many field (sessions and their participants), in an order where a model comes
+    after those it refers to."""
+    labels = set(ROOTS)
+    every = apps.get_models(include_auto_created=True)
+    grown = True
+    while grown:
+        grown = False
+        for model in every:
+            if model._meta.label_lower in labels:
+                continue
+            if any(
+                f.is_relation and f.related_model._meta.label_lower in labels
+                for f in model._meta.concrete_fields
+            ) or any(
+                f.many_to_many and f.remote_field.through._meta.auto_created
+                and f.related_model._meta.label_lower in labels
+                for f in model._meta.local_many_to_many
+            ):
+                labels.add(model._meta.label_lower)
+                grown = True
+    chosen = [m for m in every if m._meta.label_lower in labels]
+    ordered: list[type[models.Model]] = []
+    while chosen:
+        for model in chosen:
+            needs = {
+                f.related_model
+                for f in model._meta.concrete_fields
+                if f.is_relation and f.related_model in chosen and f.related_model is not model
+            }
+            if not needs:
+                ordered.append(model)
+                chosen.remove(model)
+                break
+        else:  # pragma: no cover - a cycle would mean a model graph this file does not know
+            raise RuntimeError(f"foreign-key cycle among {chosen}")
+    return ordered
+
+
+def _session_related(model) -> bool:
+    """Sessions and the tables that hang on them are copied with the session rule."""
+    if model._meta.label_lower in SESSION_MODELS:
+        return True
+    return any(
+        f.is_relation and f.related_model._meta.label_lower in SESSION_MODELS
+        for f in model._meta.concrete_fields
+    )
+
+
+@dataclass
+class Copied:
+    model: str
+    rows: int
+
+
+def world_copy(copies: int) -> list[Copied]:
+    """Add copies 1..copies-1 of the generated world (copy 0). Runs in one transaction."""
+    if copies <= 1:
+        return []
+    chosen = copied_models()
+    with connection.cursor() as cursor:
+        # The generated world's deferred foreign-key checks run now: no index can be rebuilt
+        # on a table with checks pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        if cursor.fetchone()[0]:
+            # Copies of rows already checked: skip the foreign-key triggers (superuser only).
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        offsets = {}
+        for model in chosen:
+            cursor.execute(f'SELECT coalesce(max("{model._meta.pk.column}"), 0) FROM "{model._meta.db_table}"')  # noqa: S608,E501 - table names from the model registry
+            offsets[model] = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT substr(case_number, 4, 4)::int, max(substr(case_number, 9)::int) "
+            "FROM returnees_returnee GROUP BY 1"
+        )
+        year_max = dict(cursor.fetchall())
+        cursor.execute(
+            "CREATE TEMP TABLE scale_year_max (year int PRIMARY KEY, top int) ON COMMIT DROP"
+        )
+        cursor.executemany("INSERT INTO scale_year_max VALUES (%s, %s)", list(year_max.items()))
+        dropped = _secondary_indexes_drop(cursor, [m._meta.db_table for m in chosen])
+        done = []
+        for model in chosen:
+            sql, params = _copy_sql(model, offsets, copies)
+            cursor.execute(sql, params)
+            done.append(Copied(model._meta.label_lower, cursor.rowcount))
+        for statement in dropped:
+            cursor.execute(statement)
+        cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        for model in chosen:
+            column, table = model._meta.pk.column, model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), "
+                f'(SELECT coalesce(max("{column}"), 1) FROM "{table}"))',  # noqa: S608
+                [table, column],
+            )
+        cursor.execute(
+            "UPDATE returnees_casenumbercounter c SET last_value = y.top * %s "
+            "FROM scale_year_max y WHERE c.year = y.year AND c.prefix = 'KZ'",
+            [copies],
+        )
+    return done
+
+
+def _copy_sql(model, offsets: dict, copies: int) -> tuple[str, list]:
+    """INSERT ... SELECT of one table for every copy. People's copies keep their family
+    together: a household's dates of birth move back by the same number of days."""
+    table = model._meta.db_table
+    sessions = _session_related(model)
+    # k: which copy of the table's rows; person: which copy of the people they concern.
+    if sessions:
+        series = max(copies - 1, SESSION_HISTORY_COPIES)
+        person = f"mod(k, {copies})"
+    else:
+        series = copies - 1
+        person = "k"
+    columns, values = [], []
+    for field in model._meta.concrete_fields:
+        column = field.column
+        expression = f't."{column}"'
+        target = field.related_model if field.is_relation else None
+        if field.primary_key:
+            expression = f't."{column}" + k * {offsets[model]}'
+        elif target is not None and target in offsets:
+            copy = "k" if (sessions and _session_related(target)) or not sessions else person
+            expression = f't."{column}" + {copy} * {offsets[target]}'
+        elif model._meta.label_lower == "returnees.returnee" and column == "case_number":
+            expression = (
+                "substr(t.case_number, 1, 8) || lpad((substr(t.case_number, 9)::int + "
+                "k * (SELECT top FROM scale_year_max WHERE year = substr(t.case_number, 4, 4)"
+                "::int))::text, 6, '0')"
+            )
+        elif model._meta.label_lower == "returnees.returnee" and column == "date_of_birth":
+            expression = "t.date_of_birth - mod(t.household_id * 7 + k * 53, 300)::int"
+        elif model._meta.label_lower == "returnees.household" and column == "reference":
+            expression = f"'HH-' || lpad((t.id + k * {offsets[model]})::text, 7, '0')"
+        elif model._meta.label_lower == "rehabilitation.session" and column == "starts_at":
+            expression = (
+                f"t.starts_at - ((mod(k - 1, {SESSION_HISTORY_COPIES}) + 1) "
+                f"* {SESSION_SHIFT_DAYS}) * interval '1 day'"
+            )
+        elif model._meta.label_lower == "rehabilitation.session" and column == "status":
+            expression = "CASE WHEN t.status = 'planned' THEN 'held' ELSE t.status END"
+        columns.append(f'"{column}"')
+        values.append(expression)
+    where = f't."{model._meta.pk.column}" <= {offsets[model]}'
+    sql = (
+        f'INSERT INTO "{table}" ({", ".join(columns)}) '  # noqa: S608 - names from the registry
+        f"SELECT {', '.join(values)} FROM \"{table}\" t "
+        f"CROSS JOIN generate_series(1, %s) AS k WHERE {where}"
+    )
+    return sql, [series]
+
+
+def _secondary_indexes_drop(cursor, tables: list[str]) -> list[str]:
+    """Drop the indexes that no constraint needs (building them once afterwards is several
+    times faster than keeping them up to date row by row); return how to recreate them."""
+    cursor.execute(
+        """
+        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+        FROM pg_index i
+        JOIN pg_class t ON t.oid = i.indrelid
+        WHERE t.relname = ANY(%s)
+          AND NOT i.indisprimary AND NOT i.indisunique
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+        """,
+        [tables],
+    )
+    found = cursor.fetchall()
+    for name, _definition in found:
+        cursor.execute(f"DROP INDEX {name}")
+    return [definition for _name, definition in found]
