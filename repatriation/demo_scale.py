@@ -49,7 +49,8 @@ def copied_models() -> list[type[models.Model]]:
                 f.is_relation and f.related_model._meta.label_lower in labels
                 for f in model._meta.concrete_fields
             ) or any(
-                f.many_to_many and f.remote_field.through._meta.auto_created
+                f.many_to_many
+                and f.remote_field.through._meta.auto_created
                 and f.related_model._meta.label_lower in labels
                 for f in model._meta.local_many_to_many
             ):
@@ -104,8 +105,7 @@ def world_copy(copies: int) -> list[Copied]:
             cursor.execute("SET LOCAL session_replication_role = replica")
         offsets = {}
         for model in chosen:
-            cursor.execute(f'SELECT coalesce(max("{model._meta.pk.column}"), 0) FROM "{model._meta.db_table}"')  # noqa: S608,E501 - table names from the model registry
-            offsets[model] = cursor.fetchone()[0]
+            offsets[model] = _max_id(cursor, model)
         cursor.execute(
             "SELECT substr(case_number, 4, 4)::int, max(substr(case_number, 9)::int) "
             "FROM returnees_returnee GROUP BY 1"
@@ -125,11 +125,9 @@ def world_copy(copies: int) -> list[Copied]:
             cursor.execute(statement)
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
         for model in chosen:
-            column, table = model._meta.pk.column, model._meta.db_table
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, %s), "
-                f'(SELECT coalesce(max("{column}"), 1) FROM "{table}"))',  # noqa: S608
-                [table, column],
+                "SELECT setval(pg_get_serial_sequence(%s, %s), %s)",
+                [model._meta.db_table, model._meta.pk.column, max(_max_id(cursor, model), 1)],
             )
         cursor.execute(
             "UPDATE returnees_casenumbercounter c SET last_value = y.top * %s "
@@ -137,6 +135,12 @@ def world_copy(copies: int) -> list[Copied]:
             [copies],
         )
     return done
+
+
+def _max_id(cursor, model) -> int:
+    table, column = model._meta.db_table, model._meta.pk.column
+    cursor.execute(f'SELECT coalesce(max("{column}"), 0) FROM "{table}"')  # noqa: S608 - registry
+    return cursor.fetchone()[0]
 
 
 def _copy_sql(model, offsets: dict, copies: int) -> tuple[str, list]:
@@ -183,7 +187,7 @@ def _copy_sql(model, offsets: dict, copies: int) -> tuple[str, list]:
     where = f't."{model._meta.pk.column}" <= {offsets[model]}'
     sql = (
         f'INSERT INTO "{table}" ({", ".join(columns)}) '  # noqa: S608 - names from the registry
-        f"SELECT {', '.join(values)} FROM \"{table}\" t "
+        f'SELECT {", ".join(values)} FROM "{table}" t '
         f"CROSS JOIN generate_series(1, %s) AS k WHERE {where}"
     )
     return sql, [series]

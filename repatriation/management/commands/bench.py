@@ -19,9 +19,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--repeat", type=int, default=30)
         parser.add_argument("--fresh", action="store_true", help="Drop and reseed the database.")
+        parser.add_argument(
+            "--seed-only", action="store_true", help="Prepare the database, measure nothing."
+        )
         parser.add_argument("--output", default="", help="JSON file (default bench-results/).")
 
-    def handle(self, *args, size, audit_events, repeat, fresh, output, **options):
+    def handle(self, *args, size, audit_events, repeat, fresh, seed_only, output, **options):
         name = f"repatriation_bench_{size}"
         bench.database_prepare(name=name, fresh=fresh)
         call_command("migrate", verbosity=0, interactive=False)
@@ -39,6 +42,8 @@ class Command(BaseCommand):
             f"Database {name}: {Returnee.objects.count()} people, "
             f"{seeded} audit events added, set-up {seed_seconds} s"
         )
+        if seed_only:
+            return
         # Instrument template rendering so each response carries its context (rows shown).
         setup_test_environment()
         with override_settings(
