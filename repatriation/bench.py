@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg2
 from django.conf import settings
@@ -135,6 +136,10 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
         )
     }
     residents, activity, accused = _rehabilitation_targets(logins)
+    sheet = _attendance_sheet(logins)
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {_api_token(logins)}")
+    partner_people = [row["id"] for row in api.get("/api/v1/people/").json()["results"]]
+    me = logins["caseworker"].pk
 
     def duplicate_check():
         """Registration of someone already registered: answered with candidates, not saved."""
@@ -153,7 +158,7 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
 
     def as_user(username: str) -> Client:
         if username == "api":
-            return Client(HTTP_AUTHORIZATION=f"Bearer {_api_token(logins)}")
+            return api
         client = Client()
         client.force_login(logins[username])
         return client
@@ -162,6 +167,24 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
         ("framework floor (bare JSON view)", "caseworker", lambda: "/__floor__", "fixed"),
         ("case list, default", "caseworker", lambda: "/people/", "list"),
         ("case list, status=placed", "caseworker", lambda: "/people/?status=placed", "list"),
+        (
+            "case list, my cases in verification",
+            "caseworker",
+            lambda: f"/people/?caseworker={me}&status=verifying",
+            "list",
+        ),
+        (
+            "case list, placed girls 12-17",
+            "caseworker",
+            lambda: "/people/?status=placed&sex=F&age_group=12to17",
+            "list",
+        ),
+        (
+            "case list, unaccompanied under 5",
+            "caseworker",
+            lambda: "/people/?age_group=under5&flags=is_unaccompanied",
+            "list",
+        ),
         ("case list, name search", "caseworker", lambda: f"/people/?q={name_part}", "list"),
         (
             "case list, case number",
@@ -216,8 +239,28 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
             if accused
             else []
         ),
+        *(
+            [
+                ("class attendance entry: sheet", "teacher", lambda: sheet[0], "page"),
+                ("class attendance entry: save", "teacher", lambda: sheet, "saved"),
+            ]
+            if sheet
+            else []
+        ),
         ("partner: people in agreement", "partner", lambda: "/people/", "list"),
         ("partner API: people, 100 per page", "api", lambda: "/api/v1/people/", "api"),
+        (
+            "partner API: people, next page",
+            "api",
+            lambda: api.get("/api/v1/people/").json()["next"].split("testserver", 1)[1],
+            "api",
+        ),
+        (
+            "partner API: person detail",
+            "api",
+            lambda: f"/api/v1/people/{rng.choice(partner_people)}/",
+            "record",
+        ),
         ("auditor: events, newest", "auditor", lambda: "/audit/", "list"),
         ("auditor: events by user", "auditor", lambda: "/audit/?username=user42", "list"),
         (
@@ -250,7 +293,7 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
             if attempt == 0:
                 continue  # the first request warms caches and the connection
             timings.append(elapsed)
-            if response.status_code != 200:
+            if response.status_code != (302 if kind == "saved" else 200):
                 raise SystemExit(f"{scenario}: {url} answered {response.status_code}")
             queries = max(queries, len(captured.captured_queries))
             for query in captured.captured_queries:
@@ -260,12 +303,14 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
         page = context.get("page") if hasattr(context, "get") else None
         if kind == "api":
             rows = len(response.json()["results"])
+        elif kind == "saved":
+            rows = sum(1 for key in data if key.startswith("present-"))
         elif kind == "candidates":
             rows = sum(len(found) for found in context.get("candidates", {}).values())
         elif page:
             rows = len(getattr(page, "people", None) or getattr(page, "events", None) or [])
         else:
-            rows = 1 if kind == "page" else 0
+            rows = 1 if kind in ("page", "record") else 0
         figures.append(
             Figure(
                 scenario,
@@ -294,6 +339,38 @@ def _api_token(logins) -> str:
     return api_client_create(
         actor=None, organisation=agreement.organisation, agreement=agreement, name="bench"
     )[1]
+
+
+def _attendance_sheet(logins) -> tuple[str, dict] | None:
+    """The teacher's largest class, last month: the sheet's address and a full save of it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rehabilitation import selectors
+
+    if "teacher" not in logins:
+        return None
+    teacher = logins["teacher"]
+    month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    best = None
+    for value, _label in selectors.class_choices(user=teacher)[:40]:
+        institution, _sep, grade = value.partition("|")
+        roster = selectors.class_roster(
+            user=teacher, institution=institution, grade=grade, month=month.replace(day=1)
+        )
+        if best is None or len(roster) > len(best[1]):
+            best = (value, roster)
+    if not best or not best[1]:
+        return None
+    url = "/rehabilitation/my-centre/attendance/?" + urlencode(
+        {"klass": best[0], "month": month.strftime("%Y-%m")}
+    )
+    data = {}
+    for enrolment, recorded in best[1]:
+        data[f"expected-{enrolment.pk}"] = str(recorded.days_expected if recorded else 20)
+        data[f"present-{enrolment.pk}"] = str(recorded.days_present if recorded else 18)
+    return url, data
 
 
 def _rehabilitation_targets(logins) -> tuple[list[int], int | None, list[int]]:

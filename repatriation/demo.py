@@ -282,7 +282,10 @@ def demo_seed(*, returnees: int, seed: int) -> SeedResult:
     roles_sync()
     result = SeedResult()
     orgs = _organisations()
-    centres = _centres(orgs["operator"], returnees)
+    copies, generated = demo_scale.copies_for(returnees)
+    if connection.vendor != "postgresql":
+        copies, generated = 1, returnees
+    centres = _centres(orgs["operator"], generated)
     users = _users(orgs)
     by_name = {u.username: u for u in users}
     from repatriation.demo_rehabilitation import _centre_teams, _Rehabilitation
@@ -319,9 +322,6 @@ def demo_seed(*, returnees: int, seed: int) -> SeedResult:
         result.skipped_people = True
         return result
     caseworkers = [by_name["caseworker"], by_name["caseworker2"]]
-    copies, generated = demo_scale.copies_for(returnees)
-    if connection.vendor != "postgresql":
-        copies, generated = 1, returnees
     people = _people(random.Random(seed), generated, centres, operations, caseworkers)
     # A generator of its own, so that the people stay the same whatever is added here.
     _Rehabilitation(random.Random(f"{seed}-rehabilitation"), people, centres, teams, by_name).run()

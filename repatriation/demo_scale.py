@@ -3,9 +3,10 @@
 Generating a million people one by one in Python takes the better part of an hour; copying a
 generated world of a few tens of thousands inside PostgreSQL (INSERT ... SELECT, secondary
 indexes rebuilt afterwards) takes minutes. Every copy is a new set of families with their own
-ids, case numbers, household references and dates of birth, linked to the same centres,
-operations and staff. Sessions are copied back in time, five weeks per copy, so the diary
-holds two years of history; the generator's own window is the last four weeks.
+ids, case numbers, household references and dates of birth, at a new set of centres of the
+same size, linked to the same operations and staff. Sessions are copied back in time, five
+weeks per copy, so the diary holds two years of history; the generator's own window is the
+last four weeks.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from django.db import connection, models
 BASE_PEOPLE = 25_000
 SESSION_SHIFT_DAYS = 35  # five weeks: a copy's sessions fall on the same weekdays
 SESSION_HISTORY_COPIES = 20  # twenty windows of five weeks back: two years of sessions
-ROOTS = ("returnees.household", "returnees.returnee")
+# Centres are copied too, so that a copy's families live at centres of a usual size.
+ROOTS = ("returnees.household", "returnees.returnee", "rehabilitation.centre")
+# Who works at a centre and which agreements cover it stay with the generated centres: the
+# demo users' centres and the partner's reach keep the size they have in a small demo.
+NOT_COPIED = (
+    "rehabilitation.centreusergrant",
+    "rehabilitation.centregroupgrant",
+    "accounts.datasharingagreement_centres",
+    "reporting.reportrun",
+)
 SESSION_MODELS = ("rehabilitation.session",)
 
 
@@ -43,14 +53,14 @@ def copied_models() -> list[type[models.Model]]:
     while grown:
         grown = False
         for model in every:
-            if model._meta.label_lower in labels:
+            if model._meta.label_lower in labels or model._meta.label_lower in NOT_COPIED:
                 continue
             if any(
                 f.is_relation and f.related_model._meta.label_lower in labels
                 for f in model._meta.concrete_fields
             ) or any(
-                f.many_to_many
-                and f.remote_field.through._meta.auto_created
+                f.remote_field.through._meta.auto_created
+                and f.remote_field.through._meta.label_lower not in NOT_COPIED
                 and f.related_model._meta.label_lower in labels
                 for f in model._meta.local_many_to_many
             ):
@@ -173,6 +183,8 @@ def _copy_sql(model, offsets: dict, copies: int) -> tuple[str, list]:
             )
         elif model._meta.label_lower == "returnees.returnee" and column == "date_of_birth":
             expression = "t.date_of_birth - mod(t.household_id * 7 + k * 53, 300)::int"
+        elif model._meta.label_lower == "rehabilitation.centre" and column == "name":
+            expression = "t.name || ' №' || (k + 1)::text"
         elif model._meta.label_lower == "returnees.household" and column == "reference":
             expression = f"'HH-' || lpad((t.id + k * {offsets[model]})::text, 7, '0')"
         elif model._meta.label_lower == "rehabilitation.session" and column == "starts_at":
