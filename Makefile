@@ -7,7 +7,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint migrate bench messages system-deps
+.PHONY: help run test lint migrate bench load messages system-deps
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -41,3 +41,7 @@ messages: $(STAMP) ## Extract and compile translations (English source, Russian,
 bench: $(STAMP) ## Time the pages on a separate PostgreSQL database of SIZE people (default 100000)
 	DJANGO_SETTINGS_MODULE=repatriation.settings.test DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
 		$(PY) manage.py bench --size $(SIZE) $(BENCH_ARGS)
+
+load: $(STAMP) system-deps ## Load test (gunicorn, 5 workers; wrk, 16 connections, 60 s) on the bench database of SIZE
+	DJANGO_SETTINGS_MODULE=repatriation.settings.test DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
+		$(PY) manage.py loadtest --size $(SIZE) $(LOAD_ARGS)

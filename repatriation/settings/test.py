@@ -40,3 +40,10 @@ STORAGES = {
         "OPTIONS": {"location": PRIVATE_STORAGE_ROOT, "base_url": None},
     },
 }
+
+# An N+1 query in any request the suite makes (a relation loaded row by row, or the same
+# get() repeated, from one line) raises NPlusOneError: the test fails with the caller named.
+INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]  # noqa: F405
+MIDDLEWARE = ["zeal.middleware.zeal_middleware", *MIDDLEWARE]  # noqa: F405
+ZEAL_RAISE = True
+ZEAL_SHOW_ALL_CALLERS = True

@@ -1,4 +1,7 @@
+import functools
+
 from django import template
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -26,3 +29,16 @@ def bs_widget(field):
         # The value as loaded travels with the form, so a stale edit can show what changed.
         html += field.as_hidden(only_initial=True)
     return html
+
+
+@functools.cache
+def _choice_labels(model, field_name: str, language: str | None) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+@register.filter
+def choice_label(record, field_name: str) -> str:
+    """What get_FOO_display shows, from a table built once per field and language: on a list
+    of fifty rows, get_FOO_display rebuilds and translates the whole choice list each time."""
+    value = getattr(record, field_name)
+    return _choice_labels(type(record), field_name, get_language()).get(value, value)

@@ -1,0 +1,73 @@
+"""Demo data at bench scale: the generated world copied in SQL keeps every invariant."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db.models import Count
+from zeal import zeal_ignore
+
+from rehabilitation.models import Centre, Placement, Session
+from repatriation import demo_scale
+from repatriation.demo import demo_seed
+from returnees.models import CaseNumberCounter, Household, Relationship, Returnee, ReturneeName
+
+pytestmark = pytest.mark.django_db
+
+
+def test_copies_for_sizes():
+    assert demo_scale.copies_for(600) == (1, 600)
+    assert demo_scale.copies_for(100_000) == (4, 25_000)
+    assert demo_scale.copies_for(1_000_000) == (40, 25_000)
+    copies, each = demo_scale.copies_for(123_457)
+    assert copies * each >= 123_457 and copies * (each - 1) < 123_457
+
+
+def test_world_copy_keeps_families_numbers_and_centres_apart():
+    with zeal_ignore():  # the generator is a one-off batch; the copy is what is tested
+        demo_seed(returnees=80, seed=7)
+    people, centres = Returnee.objects.count(), Centre.objects.count()
+    households, sessions = Household.objects.count(), Session.objects.count()
+    placements = Placement.objects.count()
+    first_session = Session.objects.order_by("starts_at").first().starts_at
+
+    demo_scale.world_copy(3)
+
+    assert Returnee.objects.count() == 3 * people
+    assert Household.objects.count() == 3 * households
+    assert Centre.objects.count() == 3 * centres
+    assert Placement.objects.count() == 3 * placements
+    numbers = list(Returnee.objects.values_list("case_number", flat=True))
+    assert len(set(numbers)) == len(numbers)
+    assert all(re.fullmatch(r"KZ-\d{4}-\d{6}", n) for n in numbers)
+    # The next case number of every year is free.
+    for counter in CaseNumberCounter.objects.all():
+        taken = f"KZ-{counter.year}-{counter.last_value:06d}"
+        assert taken in numbers
+        assert f"KZ-{counter.year}-{counter.last_value + 1:06d}" not in numbers
+    # Relatives are in the same household copy, and a copy's families live at its centres.
+    for link in Relationship.objects.select_related("person", "relative"):
+        assert link.person.household_id == link.relative.household_id
+    base_centres = set(Centre.objects.order_by("pk").values_list("pk", flat=True)[:centres])
+    copied_people = Returnee.objects.filter(pk__gt=people)
+    assert not Placement.objects.filter(returnee__in=copied_people, centre__in=base_centres)
+    # Every person keeps exactly one primary name, and the copies are found by name.
+    assert (
+        not ReturneeName.objects.filter(is_primary=True)
+        .values("returnee")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+    )
+    # Sessions go back two years, five weeks per copy, none planned in the past.
+    assert Session.objects.count() == sessions * (1 + demo_scale.SESSION_HISTORY_COPIES)
+    oldest = Session.objects.order_by("starts_at").first().starts_at
+    assert oldest == first_session - timedelta(days=20 * demo_scale.SESSION_SHIFT_DAYS)
+    assert not Session.objects.filter(
+        status=Session.Status.PLANNED, starts_at__lt=first_session
+    ).exists()
+    # A copied session's participants are people of the copy living at the session's centre.
+    through = Session.participants.through
+    for row in through.objects.filter(session__pk__gt=sessions).select_related(
+        "session", "returnee"
+    )[:200]:
+        assert Placement.objects.filter(returnee=row.returnee, centre=row.session.centre).exists()
