@@ -40,7 +40,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "correct-horse-battery-9"
 
 
-
 def pytest_sessionfinish(session, exitstatus):
     """In CI a skipped test is a failure: every check must run."""
     if os.environ.get("REQUIRE_NO_SKIPS") != "1":
