@@ -603,3 +603,37 @@ def monthly_report_scenario(*, repeat: int = 3) -> dict:
         "centres": runs[-1]["centres"],
         "people": runs[-1]["people"],
     }
+
+
+def audit_export_scenario(*, rows: int = 1_000_000) -> dict:
+    """The auditor's CSV export of the newest `rows` events (a date filter, as an auditor
+    would set it), streamed to nowhere: time, rows, bytes and the peak of Python memory."""
+    import tracemalloc
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from repatriation.accounts.models import User
+    from repatriation.audit import exports
+    from repatriation.audit.selectors import AuditFilters, audit_event_rows
+
+    auditor = User.objects.get(username="auditor")
+    # Generated events are ten seconds apart (audit_events_fill).
+    since = (timezone.now() - timedelta(seconds=10 * rows)).date() + timedelta(days=1)
+    tracemalloc.start()
+    start = time.perf_counter()
+    written = lines = 0
+    for chunk in exports.csv_chunks(
+        audit_event_rows(user=auditor, filters=AuditFilters(date_from=since))
+    ):
+        written += len(chunk)
+        lines += chunk.count(b"\n")
+    seconds = time.perf_counter() - start
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "rows": lines - 1,
+        "seconds": round(seconds, 1),
+        "mb_written": round(written / 2**20, 1),
+        "peak_python_mb": round(peak / 2**20, 1),
+    }

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -347,17 +347,16 @@ def _agreement_reach(user, agreements: tuple[int, ...]) -> tuple[list[int], list
     """The centres and operations of these agreements, read once per request."""
     cache = user.__dict__.setdefault("_policy_agreement_reach", {})
     if agreements not in cache:
+        centres = DataSharingAgreement.centres.through.objects.filter(
+            datasharingagreement_id__in=agreements
+        ).values_list(Value("centre"), "centre_id")
+        operations = DataSharingAgreement.operations.through.objects.filter(
+            datasharingagreement_id__in=agreements
+        ).values_list(Value("operation"), "operation_id")
+        rows = list(centres.union(operations, all=True))  # one query for both
         cache[agreements] = (
-            list(
-                DataSharingAgreement.centres.through.objects.filter(
-                    datasharingagreement_id__in=agreements
-                ).values_list("centre_id", flat=True)
-            ),
-            list(
-                DataSharingAgreement.operations.through.objects.filter(
-                    datasharingagreement_id__in=agreements
-                ).values_list("operation_id", flat=True)
-            ),
+            [pk for kind, pk in rows if kind == "centre"],
+            [pk for kind, pk in rows if kind == "operation"],
         )
     return cache[agreements]
 

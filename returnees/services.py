@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,14 +86,24 @@ def case_number_next(*, prefix: str = "KZ", year: int | None = None) -> str:
 
     Must run inside the transaction that saves the person, so a rollback returns the number.
     """
+    return case_numbers_next(1, prefix=prefix, year=year)[0]
+
+
+def case_numbers_next(count: int, *, prefix: str = "KZ", year: int | None = None) -> list[str]:
+    """The next `count` numbers of the year in one locked update (a family takes its
+    numbers together). Same rules as case_number_next."""
     year = year or timezone.localdate().year
     CaseNumberCounter.objects.bulk_create(
         [CaseNumberCounter(prefix=prefix, year=year)], ignore_conflicts=True
     )
-    counter = CaseNumberCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last_value += 1
-    counter.save(update_fields=["last_value"])
-    return f"{prefix}-{year}-{counter.last_value:06d}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE returnees_casenumbercounter SET last_value = last_value + %s "
+            "WHERE prefix = %s AND year = %s RETURNING last_value",
+            [count, prefix, year],
+        )
+        last = cursor.fetchone()[0]
+    return [f"{prefix}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
 
 
 def _check_person(person: PersonInput) -> None:

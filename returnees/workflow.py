@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repatriation import policy
 from repatriation.audit.models import AuditKind
-from repatriation.audit.services import audit_record
+from repatriation.audit.services import audit_record, audit_records
 from repatriation.policy import Action
 
 from .models import CaseEvent, CaseStatus, ClosureReason, Returnee, VerificationDecision
@@ -163,23 +164,7 @@ def case_transition(
         raise TransitionRefused(name, [str(_("There is no such step in the case workflow."))])
     if returnee.version != version:
         raise StaleEdit(returnee)
-    if not policy.can(actor, transition.action, returnee):
-        raise TransitionRefused(name, [str(_("Your role may not take this step."))])
-    reasons = []
-    if returnee.status not in transition.sources:
-        reasons.append(
-            str(_("The case is %(status)s; this step starts from elsewhere."))
-            % {"status": returnee.get_status_display()}
-        )
-    reasons += preconditions_failing(transition, returnee)
-    if transition.needs_reason and not reason.strip():
-        reasons.append(str(_("A reason is required for this step.")))
-    if transition.target == S.CLOSED and closure_reason not in ClosureReason.values:
-        reasons.append(str(_("Choose why the case is closed.")))
-    if closure_reason == ClosureReason.NOT_ELIGIBLE and (msg := _rejected(returnee)):
-        reasons.append(msg)
-    if reasons:
-        raise TransitionRefused(name, reasons)
+    _check(actor, transition, returnee, reason, closure_reason)
     before = returnee.status
     returnee.status = transition.target
     returnee.closure_reason = closure_reason if transition.target == S.CLOSED else ""
@@ -205,3 +190,77 @@ def case_transition(
         detail=name,
     )
     return returnee
+
+
+@transaction.atomic
+def cases_transition(
+    *, actor, people: list[Returnee], name: str, reason: str = "", request=None
+) -> list[Returnee]:
+    """The same step for many cases at once (everyone on a leg departs, a family is placed):
+    the rows locked in one query and checked one by one as in case_transition, then saved
+    with one update and one insert of case events and of audit events; all or none. A case
+    changed since `people` were read is a StaleEdit."""
+    transition = TRANSITIONS.get(name)
+    if transition is None or transition.target == S.CLOSED:
+        raise TransitionRefused(name, [str(_("There is no such step in the case workflow."))])
+    versions = {person.pk: person.version for person in people}
+    locked = list(Returnee.objects.select_for_update().filter(pk__in=versions).order_by("pk"))
+    for returnee in locked:
+        if returnee.version != versions[returnee.pk]:
+            raise StaleEdit(returnee)
+        _check(actor, transition, returnee, reason, "")
+    before = {returnee.pk: returnee.status for returnee in locked}
+    Returnee.objects.filter(pk__in=before).update(
+        status=transition.target,
+        closure_reason="",
+        closed_on=None,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    CaseEvent.objects.bulk_create(
+        [
+            CaseEvent(
+                returnee_id=pk,
+                kind=CaseEvent.Kind.TRANSITION,
+                from_status=status,
+                to_status=transition.target,
+                transition=name,
+                reason=reason.strip(),
+                actor=actor,
+            )
+            for pk, status in before.items()
+        ]
+    )
+    audit_records(
+        actor=actor,
+        kind=AuditKind.TRANSITION,
+        record_type=Returnee._meta.label_lower,
+        changes_by_id={
+            pk: {"status": [status, transition.target]} for pk, status in before.items()
+        },
+        detail=name,
+        request=request,
+    )
+    return list(Returnee.objects.filter(pk__in=before).order_by("pk"))
+
+
+def _check(actor, transition: Transition, returnee: Returnee, reason: str, closure_reason: str):
+    """Raise TransitionRefused with every reason this step may not be taken for this case."""
+    name = transition.name
+    if not policy.can(actor, transition.action, returnee):
+        raise TransitionRefused(name, [str(_("Your role may not take this step."))])
+    reasons = []
+    if returnee.status not in transition.sources:
+        reasons.append(
+            str(_("The case is %(status)s; this step starts from elsewhere."))
+            % {"status": returnee.get_status_display()}
+        )
+    reasons += preconditions_failing(transition, returnee)
+    if transition.needs_reason and not reason.strip():
+        reasons.append(str(_("A reason is required for this step.")))
+    if transition.target == S.CLOSED and closure_reason not in ClosureReason.values:
+        reasons.append(str(_("Choose why the case is closed.")))
+    if closure_reason == ClosureReason.NOT_ELIGIBLE and (msg := _rejected(returnee)):
+        reasons.append(msg)
+    if reasons:
+        raise TransitionRefused(name, reasons)

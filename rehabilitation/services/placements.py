@@ -335,12 +335,22 @@ def attendance_record_class(
             problems.append(_("Days present must be between 0 and the school days (at most 31)."))
     if problems:
         raise ValidationError(sorted(set(problems)))
-    for enrolment_id, expected, present in rows:
-        MonthlyAttendance.objects.update_or_create(
-            enrolment_id=enrolment_id,
-            month=month,
-            defaults={"days_expected": expected, "days_present": present, "recorded_by": actor},
-        )
+    # One statement for the class (insert, or update the month already recorded).
+    MonthlyAttendance.objects.bulk_create(
+        [
+            MonthlyAttendance(
+                enrolment_id=enrolment_id,
+                month=month,
+                days_expected=expected,
+                days_present=present,
+                recorded_by=actor,
+            )
+            for enrolment_id, expected, present in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["enrolment", "month"],
+        update_fields=["days_expected", "days_present", "recorded_by", "recorded_at"],
+    )
     audit_record(
         actor=actor,
         kind=AuditKind.UPDATE,

@@ -14,9 +14,10 @@ class AccountsConfig(AppConfig):
         from .services import roles_sync
 
         def _sync(sender, **kwargs):
-            # post_migrate fires once per app in INSTALLED_APPS order; by the last one every
-            # app's permissions exist.
-            if sender.label == list(self.apps.get_app_configs())[-1].label:
+            # post_migrate fires once per app with models, in INSTALLED_APPS order; by the
+            # last one every app's permissions exist.
+            with_models = [a for a in self.apps.get_app_configs() if a.models_module]
+            if sender.label == with_models[-1].label:
                 roles_sync()
 
         post_migrate.connect(_sync, dispatch_uid="accounts-roles-sync", weak=False)

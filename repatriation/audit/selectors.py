@@ -1,5 +1,6 @@
 """Reads of the audit trail: keyset pages, newest first, never a COUNT over the whole table."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -32,6 +33,15 @@ def audit_event_page(*, user, filters: AuditFilters, before: int | None, size: i
     """One page of events older than `before`; `next_before` is None on the last page."""
     if not policy.can(user, Action.VIEW_AUDIT):
         return AuditPage([], None)
+    events = _filtered(filters)
+    if before is not None:
+        events = events.filter(pk__lt=before)
+    rows = list(events.order_by("-pk")[: size + 1])
+    next_before = rows[size - 1].pk if len(rows) > size else None
+    return AuditPage(rows[:size], next_before)
+
+
+def _filtered(filters: AuditFilters) -> QuerySet[AuditEvent]:
     events: QuerySet[AuditEvent] = AuditEvent.objects.all()
     if filters.username:
         events = events.filter(actor_username=filters.username)
@@ -46,8 +56,32 @@ def audit_event_page(*, user, filters: AuditFilters, before: int | None, size: i
         events = events.filter(occurred_at__gte=datetime.combine(filters.date_from, time.min, tz))
     if filters.date_to:
         events = events.filter(occurred_at__lte=datetime.combine(filters.date_to, time.max, tz))
-    if before is not None:
-        events = events.filter(pk__lt=before)
-    rows = list(events.order_by("-pk")[: size + 1])
-    next_before = rows[size - 1].pk if len(rows) > size else None
-    return AuditPage(rows[:size], next_before)
+    return events
+
+
+EXPORT_COLUMNS = (
+    "id",
+    "occurred_at",
+    "actor_username",
+    "kind",
+    "record_type",
+    "record_id",
+    "detail",
+    "ip_address",
+    "changes",
+)
+
+
+def audit_event_rows(*, user, filters: AuditFilters, batch: int = 2000) -> Iterator[tuple]:
+    """Every matching event, newest first, as tuples of EXPORT_COLUMNS: read in keyset
+    batches of `batch` rows, so that memory stays the same for ten rows or ten million."""
+    if not policy.can(user, Action.VIEW_AUDIT):
+        return
+    events = _filtered(filters).order_by("-pk").values_list(*EXPORT_COLUMNS)
+    before = None
+    while True:
+        rows = list((events.filter(pk__lt=before) if before else events)[:batch])
+        yield from rows
+        if len(rows) < batch:
+            return
+        before = rows[-1][0]

@@ -74,3 +74,32 @@ def audit_record(
         detail=detail[:500],
         ip_address=request_ip(request),
     )
+
+
+def audit_records(
+    *,
+    actor,
+    kind: AuditKind,
+    record_type: str,
+    changes_by_id: Mapping[int, Mapping[str, list]],
+    detail: str = "",
+    request=None,
+) -> None:
+    """One event per record, written in one insert (a step taken for a whole leg)."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    address = request_ip(request)
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor if authenticated else None,
+                actor_username=(actor.get_username() if authenticated else "")[:150],
+                kind=kind,
+                record_type=record_type,
+                record_id=str(pk),
+                changes=dict(changes),
+                detail=detail[:500],
+                ip_address=address,
+            )
+            for pk, changes in changes_by_id.items()
+        ]
+    )

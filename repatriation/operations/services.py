@@ -18,7 +18,7 @@ from rehabilitation.models import Centre, Placement
 from repatriation.audit.models import AuditKind
 from repatriation.audit.services import audit_record
 from returnees.models import CaseStatus, Returnee
-from returnees.workflow import StaleEdit, case_transition
+from returnees.workflow import StaleEdit, case_transition, cases_transition
 
 from .models import Boarding, CustodyHandover, Location, ManifestEntry, Operation, TransitLeg
 
@@ -305,28 +305,24 @@ def departure_record(*, actor, leg_id: int, departed_at: datetime, request=None)
     # Whoever was on an earlier leg but does not travel on this one stays behind at the
     # transit point: back to Cleared, with the reason recorded, ready for another wave.
     stayed = leg.boardings.exclude(status=Boarding.Status.BOARDED).select_related("entry__returnee")
+    by_reason: dict[str, list] = {}
     for boarding in stayed:
-        person = boarding.entry.returnee
-        if person.status == CaseStatus.IN_TRANSIT:
-            case_transition(
-                actor=actor,
-                returnee_id=person.pk,
-                name="stay_behind",
-                version=person.version,
-                reason=boarding.reason or boarding.get_status_display(),
-                request=request,
-            )
-    for boarding in boarded.select_related("entry__returnee"):
-        person = boarding.entry.returnee
-        if person.status == CaseStatus.CLEARED:
-            case_transition(
-                actor=actor,
-                returnee_id=person.pk,
-                name="depart",
-                version=person.version,
-                reason=str(leg),
-                request=request,
-            )
+        if boarding.entry.returnee.status == CaseStatus.IN_TRANSIT:
+            reason = boarding.reason or boarding.get_status_display()
+            by_reason.setdefault(reason, []).append(boarding.entry.returnee)
+    for reason, people in by_reason.items():
+        cases_transition(
+            actor=actor, people=people, name="stay_behind", reason=reason, request=request
+        )
+    departing = [
+        boarding.entry.returnee
+        for boarding in boarded.select_related("entry__returnee")
+        if boarding.entry.returnee.status == CaseStatus.CLEARED
+    ]
+    if departing:
+        cases_transition(
+            actor=actor, people=departing, name="depart", reason=str(leg), request=request
+        )
     audit_record(
         actor=actor,
         kind=AuditKind.UPDATE,
@@ -353,19 +349,17 @@ def arrival_record(*, actor, leg_id: int, arrived_at: datetime, request=None) ->
     leg.version += 1
     leg.save()
     if leg.arrives_home:
-        for boarding in leg.boardings.filter(status=Boarding.Status.BOARDED).select_related(
-            "entry__returnee"
-        ):
-            person = boarding.entry.returnee
-            if person.status == CaseStatus.IN_TRANSIT:
-                case_transition(
-                    actor=actor,
-                    returnee_id=person.pk,
-                    name="arrive",
-                    version=person.version,
-                    reason=str(leg),
-                    request=request,
-                )
+        arriving = [
+            boarding.entry.returnee
+            for boarding in leg.boardings.filter(status=Boarding.Status.BOARDED).select_related(
+                "entry__returnee"
+            )
+            if boarding.entry.returnee.status == CaseStatus.IN_TRANSIT
+        ]
+        if arriving:
+            cases_transition(
+                actor=actor, people=arriving, name="arrive", reason=str(leg), request=request
+            )
         operation = leg.operation
         if not operation.legs.filter(actual_arrival__isnull=True).exists():
             operation.status = Operation.Status.COMPLETED

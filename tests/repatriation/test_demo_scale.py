@@ -30,6 +30,10 @@ def test_world_copy_keeps_families_numbers_and_centres_apart():
     households, sessions = Household.objects.count(), Session.objects.count()
     placements = Placement.objects.count()
     first_session = Session.objects.order_by("starts_at").first().starts_at
+    # Ids of the generated world (sequences are not reset between tests).
+    last_person = Returnee.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    last_session = Session.objects.order_by("-pk").values_list("pk", flat=True)[0]
+    base_centres = set(Centre.objects.values_list("pk", flat=True))
 
     demo_scale.world_copy(3)
 
@@ -48,8 +52,8 @@ def test_world_copy_keeps_families_numbers_and_centres_apart():
     # Relatives are in the same household copy, and a copy's families live at its centres.
     for link in Relationship.objects.select_related("person", "relative"):
         assert link.person.household_id == link.relative.household_id
-    base_centres = set(Centre.objects.order_by("pk").values_list("pk", flat=True)[:centres])
-    copied_people = Returnee.objects.filter(pk__gt=people)
+    copied_people = Returnee.objects.filter(pk__gt=last_person)
+    assert copied_people.count() == 2 * people
     assert not Placement.objects.filter(returnee__in=copied_people, centre__in=base_centres)
     # Every person keeps exactly one primary name, and the copies are found by name.
     assert (
@@ -67,7 +71,7 @@ def test_world_copy_keeps_families_numbers_and_centres_apart():
     ).exists()
     # A copied session's participants are people of the copy living at the session's centre.
     through = Session.participants.through
-    for row in through.objects.filter(session__pk__gt=sessions).select_related(
+    for row in through.objects.filter(session__pk__gt=last_session).select_related(
         "session", "returnee"
     )[:200]:
         assert Placement.objects.filter(returnee=row.returnee, centre=row.session.centre).exists()

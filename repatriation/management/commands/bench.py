@@ -62,6 +62,11 @@ class Command(BaseCommand):
             "{figures_ms} ms, PDF {pdf_ms} ms, whole {total_ms} ms, {queries} queries, "
             "worker peak {peak_mb} MB, {pdf_kb} KB".format(**report)
         )
+        exported = bench.audit_export_scenario(rows=min(1_000_000, audit_events))
+        self.stdout.write(
+            "auditor's CSV export: {rows} events in {seconds} s, {mb_written} MB written, "
+            "peak Python memory {peak_python_mb} MB".format(**exported)
+        )
         path = Path(output or settings.BASE_DIR / "bench-results" / f"bench-{size}.json")
         bench.results_write(
             path,
@@ -72,6 +77,7 @@ class Command(BaseCommand):
                 "setup_seconds": seed_seconds,
                 "explain": plans,
                 "monthly_report": report,
+                "audit_export": exported,
             },
         )
         self.stdout.write(f"Written to {path}")
