@@ -144,18 +144,19 @@ class Grants:
 
 
 def _role_permissions(user) -> tuple[frozenset[str], frozenset[Role]]:
-    from django.contrib.auth.models import Permission
+    """The user's roles (groups) and their permissions, in one query on every request."""
+    from django.contrib.auth.models import Group
 
-    roles = frozenset(
-        Role(name) for name in user.groups.values_list("name", flat=True) if name in Role.values
+    rows = Group.objects.filter(user=user).values_list(
+        "name", "permissions__content_type__app_label", "permissions__codename"
     )
-    perms = frozenset(
-        f"{app_label}.{codename}"
-        for app_label, codename in Permission.objects.filter(group__user=user)
-        .values_list("content_type__app_label", "codename")
-        .distinct()
-    )
-    return perms, roles
+    roles, perms = set(), set()
+    for name, app_label, codename in rows:
+        if name in Role.values:
+            roles.add(Role(name))
+        if codename:
+            perms.add(f"{app_label}.{codename}")
+    return frozenset(perms), frozenset(roles)
 
 
 def _active_agreements(user) -> QuerySet[DataSharingAgreement]:

@@ -80,7 +80,12 @@ def _rejected(returnee: Returnee) -> str | None:
 def _child_has_guardian(returnee: Returnee) -> str | None:
     if age_on(returnee) >= 18:
         return None
-    if returnee.guardianships.filter(ended_on__isnull=True).exists():
+    # From the case page's prefetched guardianships when there are, else one query.
+    if "guardianships" in getattr(returnee, "_prefetched_objects_cache", {}):
+        current = any(g.ended_on is None for g in returnee.guardianships.all())
+    else:
+        current = returnee.guardianships.filter(ended_on__isnull=True).exists()
+    if current:
         return None
     return str(_("A child's case cannot be closed without a guardian on record."))
 
