@@ -56,6 +56,11 @@ def returnee_index(request):
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            # The filter fields (choices only, never the search text) are the costliest part
+            # of the page to render and the same for everyone: cached by their values.
+            "filter_key": "&".join(
+                f"{k}={v}" for k, v in sorted(query.lists()) if k not in ("q", "cursor")
+            ),
             "can_register": policy.can(request.user, Action.REGISTER),
             "can_open_sealed": policy.can(request.user, Action.OPEN_SEALED),
             "sees_verification": sees_verification,

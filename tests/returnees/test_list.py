@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.test import override_settings
 from django.utils import timezone
 
 from repatriation.accounts.roles import Role
@@ -131,3 +132,23 @@ def test_dashboard_query_count_is_constant(client, users, crowd, django_assert_m
     )
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/")
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+def test_cached_filter_fields_follow_language_and_values_never_the_search(client, users):
+    """The filter fields are rendered once per language and set of values; the search text
+    (often a person's name) is never part of what is cached."""
+    from django.core.cache import cache
+
+    client.force_login(users[Role.CASEWORKER])
+    english = client.get("/people/?status=placed", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'value="placed" selected' in english and "Any" in english
+    client.cookies["django_language"] = "ru"
+    russian = client.get("/people/?status=placed", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert 'value="placed" selected' in russian and "Любой" in russian
+    client.cookies["django_language"] = "en"
+    verifying = client.get("/people/?status=verifying").content.decode()
+    assert 'value="verifying" selected' in verifying
+    client.get("/people/?q=Zhanargul+Secretname&status=placed")
+    assert not any(b"Secretname" in value for value in cache._cache.values())
+    assert any(b"people-filters" in key.encode() for key in cache._cache)
