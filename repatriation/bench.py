@@ -9,7 +9,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -32,6 +32,7 @@ class Figure:
     rows: int
     floor_ratio: float = 0.0
     slowest_sql: str = ""
+    statements: list[str] = field(default_factory=list, repr=False)
     seq_scan_on_big_table: bool = False
 
 
@@ -296,6 +297,7 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
             if response.status_code != (302 if kind == "saved" else 200):
                 raise SystemExit(f"{scenario}: {url} answered {response.status_code}")
             queries = max(queries, len(captured.captured_queries))
+            statements = [query["sql"] for query in captured.captured_queries]
             for query in captured.captured_queries:
                 if float(query["time"]) > float(slowest["time"]):
                     slowest = query
@@ -320,6 +322,7 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
                 queries,
                 rows,
                 slowest_sql=slowest["sql"],
+                statements=statements,
             )
         )
     floor = figures[0].median_ms or 1
@@ -410,22 +413,38 @@ BIG_TABLES = (
     "rehabilitation_session_participants",
     "rehabilitation_progressrating",
     "rehabilitation_activityparticipation",
+    "rehabilitation_enrolment",
+    "rehabilitation_monthlyattendance",
+    "rehabilitation_plangoal",
+    "rehabilitation_planevent",
+    "returnees_returneename",
+    "returnees_relationship",
+    "returnees_caseevent",
+    "operations_manifestentry",
+    "medical_medicalassessment",
 )
 
 
 def explain_slowest(figures: list[Figure]) -> dict[str, str]:
-    """EXPLAIN each scenario's slowest query; flag a sequential scan of a large table."""
+    """EXPLAIN every query of each scenario's last request; flag a sequential scan of a large
+    table in any of them. The plan kept is the one with that scan, else the slowest query's."""
     plans = {}
     with connection.cursor() as cursor:
         for figure in figures:
-            if not figure.slowest_sql.lstrip().upper().startswith("SELECT"):
-                continue
-            cursor.execute("EXPLAIN " + figure.slowest_sql)
-            plan = "\n".join(row[0] for row in cursor.fetchall())
-            plans[figure.scenario] = plan
-            figure.seq_scan_on_big_table = any(
-                f"Seq Scan on {table}" in plan for table in BIG_TABLES
-            )
+            chosen = ""
+            for sql in dict.fromkeys(figure.statements or [figure.slowest_sql]):
+                if not sql.lstrip().upper().startswith(("SELECT", "(SELECT", "WITH")):
+                    continue
+                cursor.execute("EXPLAIN " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                if any(f"Seq Scan on {table} " in plan + " " for table in BIG_TABLES):
+                    figure.seq_scan_on_big_table = True
+                    chosen = plan
+                    break
+                if sql == figure.slowest_sql:
+                    chosen = plan
+            if chosen:
+                plans[figure.scenario] = chosen
     return plans
 
 
@@ -446,9 +465,8 @@ def table(figures: list[Figure]) -> str:
 
 def results_write(path: Path, figures: list[Figure], extra: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps({"figures": [asdict(f) for f in figures], **extra}, ensure_ascii=False, indent=2)
-    )
+    rows = [{k: v for k, v in asdict(f).items() if k != "statements"} for f in figures]
+    path.write_text(json.dumps({"figures": rows, **extra}, ensure_ascii=False, indent=2))
 
 
 def manifest_import_scenario(*, size: int, repeat: int, rows: int = 500) -> Figure | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core import signing
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from rehabilitation.models import Placement, PlanGoal
 from repatriation import policy
+from repatriation.accounts.roles import FieldGroup
 
 from . import names as name_keys
 from .models import (
@@ -410,9 +412,24 @@ def status_counts(people: QuerySet[Returnee] | None = None) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in CaseStatus.values}
 
 
+STATUS_COUNTS_SECONDS = 60
+
+
 def status_counts_for(*, user) -> dict[str, int]:
-    """The same figure within a user's scope, for the caseworker's dashboard."""
-    return status_counts(policy.returnees_visible_to(user))
+    """The same figure within a user's scope, for the caseworker's dashboard: a count over
+    the whole registry, so computed at most once a minute per scope (everyone who sees
+    every record shares one figure) and read from the cache in between."""
+    grants = policy.grants_for(user)
+    scope = "all" if grants.scope == policy.Scope.ALL else f"user-{user.pk}"
+    sees = "returnees.view_returnee" in grants.permissions and (
+        FieldGroup.IDENTITY in grants.field_groups
+    )
+    key = f"status-counts:{scope}:{int(sees)}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = status_counts(policy.returnees_visible_to(user))
+        cache.set(key, counts, STATUS_COUNTS_SECONDS)
+    return counts
 
 
 def my_cases(*, user, limit: int = 10) -> list[Returnee]:
@@ -452,3 +469,18 @@ def returnee_search(*, people: QuerySet[Returnee], text: str, size: int = 100) -
     """The best matches among `people` for a case number, a name in any script or a date of
     birth: the same search as the case list, for the API."""
     return _search_page(people, text, size).people
+
+
+def names_attach(people: list[Returnee]) -> None:
+    """Every name of these people, primary first, as `person.name_rows` (full name, script,
+    kind, is primary): one query of plain rows for a whole page."""
+    rows: dict[int, list[tuple]] = {person.pk: [] for person in people}
+    if rows:
+        for returnee_id, *row in (
+            ReturneeName.objects.filter(returnee_id__in=rows)
+            .order_by("returnee_id", "-is_primary", "id")
+            .values_list("returnee_id", "full_name", "script", "kind", "is_primary")
+        ):
+            rows[returnee_id].append(tuple(row))
+    for person in people:
+        person.name_rows = rows[person.pk]

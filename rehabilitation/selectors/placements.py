@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from returnees.models import IntakeAssessment, Relationship, RelativeAtHome, Returnee
 
 from ..models import Centre, Placement, PlanDomain, PlanGoal, Service
-from .progress import assessments_due, caregiver_unavailable, sessions_today
+from .progress import assessments_due_among, caregiver_unavailable, sessions_today
 
 # What each domain of a plan needs a centre to offer.
 DOMAIN_SERVICES = {
@@ -188,6 +188,10 @@ def adaptation_overdue(*, user, limit: int = 20) -> list[AdaptationStatus]:
     return [s for s in adaptation_status(people=late) if s.overdue][:limit]
 
 
+RESIDENTS_PAGE = 50  # residents shown at a time, by name; "More" goes on from the last
+DUE_LIMIT = 50  # most overdue first: a long list is a backlog, not a to-do list
+
+
 @dataclass(frozen=True)
 class CentreView:
     centre: Centre
@@ -198,44 +202,72 @@ class CentreView:
     sessions_today: list
     assessments_due: list
     caregiver_unavailable: set[int]
+    more_after: int | None = None  # the last resident shown, when there are more
 
 
-def my_centres(*, user, review_horizon_days: int = 7) -> list[CentreView]:
-    """For centre staff: each of their centres with its residents, occupancy, plans due for
-    review within a week (or never reviewed), adaptation checklists overdue, today's
-    sessions and progress assessments due."""
+def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[CentreView]:
+    """For centre staff: each of their centres with a page of its residents (by name, from
+    the resident `after`), occupancy, plans due for review within a week (or never
+    reviewed), adaptation checklists overdue, today's sessions and progress assessments
+    due. The due lists look at every resident and show the most overdue first; every list
+    is bounded, so the page costs the same at a centre of fifty or of five thousand."""
     from repatriation import policy
 
     today = timezone.localdate()
+    due_by = today + timedelta(days=review_horizon_days)
     views = []
     for centre in policy.user_centres(user).order_by("name"):
-        residents = list(
-            policy.returnees_visible_to(user)
-            .filter(placements__centre=centre, placements__ended_on__isnull=True)
-            .select_related("plan")
-            .order_by("primary_name")[:500]
+        here = policy.returnees_visible_to(user).filter(
+            placements__centre=centre, placements__ended_on__isnull=True
         )
-        due_by = today + timedelta(days=review_horizon_days)
-        reviews_due = [
-            p
-            for p in residents
-            if not hasattr(p, "plan")
-            or p.plan.next_review_on is None
-            or p.plan.next_review_on <= due_by
-        ]
+        page = here.order_by("primary_name", "pk")
+        last = _resident_after(here, after)
+        if last is not None:
+            page = page.filter(
+                Q(primary_name__gt=last.primary_name)
+                | Q(primary_name=last.primary_name, pk__gt=last.pk)
+            )
+        residents = list(page[: RESIDENTS_PAGE + 1])
+        more = residents[RESIDENTS_PAGE - 1].pk if len(residents) > RESIDENTS_PAGE else None
+        residents = residents[:RESIDENTS_PAGE]
+        reviews_due = list(
+            here.filter(
+                Q(plan__isnull=True)
+                | Q(plan__next_review_on__isnull=True)
+                | Q(plan__next_review_on__lte=due_by)
+            )
+            .select_related("plan")
+            .order_by(F("plan__next_review_on").asc(nulls_first=True), "primary_name", "pk")[
+                :DUE_LIMIT
+            ]
+        )
+        late = here.filter(
+            placements__kind=Placement.Kind.ADAPTATION,
+            placements__started_on__lt=today - timedelta(days=ADAPTATION_DAYS),
+        ).order_by("placements__started_on", "pk")[:200]
         views.append(
             CentreView(
                 centre=centre,
                 residents=residents,
                 occupied=Placement.objects.filter(centre=centre, ended_on__isnull=True).count(),
                 reviews_due=reviews_due,
-                adaptation_overdue=[s for s in adaptation_status(people=residents) if s.overdue],
+                adaptation_overdue=[s for s in adaptation_status(people=late) if s.overdue][
+                    :DUE_LIMIT
+                ],
                 sessions_today=sessions_today(user=user, centre=centre),
-                assessments_due=assessments_due(people=residents),
+                assessments_due=assessments_due_among(people=here, limit=DUE_LIMIT),
                 caregiver_unavailable=caregiver_unavailable(children_ids=[p.pk for p in residents]),
+                more_after=more,
             )
         )
     return views
+
+
+def _resident_after(here, after: str):
+    """The resident a "More" link points after; anything else starts from the first."""
+    if not after.isascii() or not after.isdigit() or len(after) > 18:
+        return None
+    return here.filter(pk=int(after)).only("pk", "primary_name").first()
 
 
 def _residents_of_my_centres(user):

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Max, Prefetch, Q
+from django.db.models import F, Max, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from repatriation import policy
@@ -179,6 +179,30 @@ def assessments_due(*, people: list[Returnee]) -> list[tuple[Returnee, date | No
     )
     cutoff = timezone.localdate() - timedelta(days=interval)
     return [(p, last.get(p.pk)) for p in people if last.get(p.pk) is None or last[p.pk] <= cutoff]
+
+
+def assessments_due_among(*, people, limit: int) -> list[tuple[Returnee, date | None]]:
+    """assessments_due over a queryset of any size, in the database: residents aged 12 or
+    more not rated within the interval, never rated first, then the longest ago; `limit`
+    of them, in one query."""
+    today = timezone.localdate()
+    born_by = today.replace(year=today.year - RATED_FROM_AGE, day=min(today.day, 28))
+    instruments = list(AssessmentInstrument.objects.filter(is_active=True))
+    if not instruments:
+        return []
+    cutoff = today - timedelta(days=min(i.interval_days for i in instruments))
+    last = (
+        ProgressRating.objects.filter(returnee=OuterRef("pk"), instrument__in=instruments)
+        .order_by("-assessed_on")
+        .values("assessed_on")[:1]
+    )
+    due = (
+        people.filter(date_of_birth__lte=born_by)
+        .annotate(last_rated=Subquery(last))
+        .filter(Q(last_rated__isnull=True) | Q(last_rated__lte=cutoff))
+        .order_by(F("last_rated").asc(nulls_first=True), "primary_name", "pk")[:limit]
+    )
+    return [(person, person.last_rated) for person in due]
 
 
 def legal_of(*, returnee: Returnee) -> list[LegalProceeding]:

@@ -174,7 +174,7 @@ def plan_page(request, pk):
 @login_required
 def my_centre(request):
     """Centre staff's page: residents, capacity, plan reviews due, adaptation overdue."""
-    centres = selectors.my_centres(user=request.user)
+    centres = selectors.my_centres(user=request.user, after=request.GET.get("after", ""))
     if not centres:
         raise Http404
     return render(request, "rehabilitation/my_centre.html", {"centres": centres})
