@@ -241,10 +241,17 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
                 :DUE_LIMIT
             ]
         )
-        late = here.filter(
-            placements__kind=Placement.Kind.ADAPTATION,
-            placements__started_on__lt=today - timedelta(days=ADAPTATION_DAYS),
-        ).order_by("placements__started_on", "pk")[:200]
+        # One filter() call: the same current placement here, in adaptation since > 30 days.
+        late = (
+            policy.returnees_visible_to(user)
+            .filter(
+                placements__centre=centre,
+                placements__ended_on__isnull=True,
+                placements__kind=Placement.Kind.ADAPTATION,
+                placements__started_on__lt=today - timedelta(days=ADAPTATION_DAYS),
+            )
+            .order_by("placements__started_on", "pk")[:200]
+        )
         views.append(
             CentreView(
                 centre=centre,

@@ -44,6 +44,11 @@ class Command(BaseCommand):
         )
         if seed_only:
             return
+        # As in a web worker (repatriation/wsgi.py): start-up objects out of the collector.
+        import gc
+
+        gc.collect()
+        gc.freeze()
         # Instrument template rendering so each response carries its context (rows shown).
         setup_test_environment()
         with override_settings(
