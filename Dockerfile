@@ -17,4 +17,4 @@ RUN SECRET_KEY=build-only-collectstatic-key-0123456789abcdefghijklmnopqrstuv \
     && useradd --system --home /app app && mkdir -p /app/var && chown app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "repatriation.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "5"]
+CMD ["gunicorn", "repatriation.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "5", "--timeout", "180"]

@@ -2,6 +2,7 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -50,7 +51,9 @@ class IdleTimeoutMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and not session.is_empty() and session.session_key:
+        # Only a signed-in session (a made-up or expired cookie is not one: touching it would
+        # save a new anonymous session for every such request).
+        if session is not None and session.get(SESSION_KEY) and session.session_key:
             now = int(time.time())
             if now - session.get("_touched", 0) >= settings.SESSION_TOUCH_SECONDS:
                 session["_touched"] = now  # modified: SessionMiddleware saves it, new expiry

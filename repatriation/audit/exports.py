@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from reporting.exports import neutralised
 
@@ -61,6 +62,12 @@ def csv_chunks(rows: Iterable[tuple], every: int = 500) -> Iterator[bytes]:
     yield out.getvalue().encode()
 
 
+def _xlsx_cells(row: tuple) -> list[str]:
+    """Control characters (which text from outside can carry, e.g. an address requested
+    through the API) cannot be written to a workbook: each becomes U+FFFD."""
+    return [ILLEGAL_CHARACTERS_RE.sub("\ufffd", cell) for cell in _cells(row)]
+
+
 def xlsx_file(rows: Iterable[tuple]):
     """An XLSX workbook written row by row (openpyxl's write-only mode keeps no cells in
     memory) into a temporary file, returned open at its start for a streamed response."""
@@ -70,7 +77,7 @@ def xlsx_file(rows: Iterable[tuple]):
     sheet = book.create_sheet(_("Audit log")[:31])
     sheet.append(header())
     for row in rows:
-        sheet.append(_cells(row))
+        sheet.append(_xlsx_cells(row))
     spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the response that sends it
     book.save(spool)
     spool.seek(0)

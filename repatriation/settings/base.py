@@ -115,8 +115,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Idle timeout: the session lives 30 minutes past the last request; sessions are server-side
 # rows, so logout and expiry end them for good.
-# Read from the cache (Redis in production), written through to the database.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = 60  # IdleTimeoutMiddleware: expiry pushed ahead at most once a minute
@@ -245,6 +244,14 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# With a shared cache (Redis), sessions are read from it and written through to the
+# database. A per-process memory cache cannot hold sessions: a logout on one worker would
+# not reach the others.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

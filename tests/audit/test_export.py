@@ -105,3 +105,27 @@ def test_memory_stays_flat_however_many_rows(users):
     assert large_size > 9 * small_size  # ten times the rows went out
     assert large_peak < 2 * small_peak  # in the same memory
     assert large_peak < 20 * 1024 * 1024
+
+
+def test_control_characters_do_not_break_the_workbook(client, users):
+    """Text from outside (a path requested through the API) can carry control characters,
+    which a workbook cannot hold: they become U+FFFD and the export still works."""
+    from repatriation.audit.services import audit_record
+
+    audit_record(actor=None, kind=AuditKind.READ, detail="/api/v1/people/\x0b\x01/", username="x")
+    client.force_login(users[Role.AUDITOR])
+    response = client.get(reverse("audit:export_xlsx"), {"username": "x"})
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[1][6] == "/api/v1/people/\ufffd\ufffd/"
+
+
+def test_an_export_stops_at_a_spreadsheets_rows(users):
+    _events(25, username="capped")
+    rows = list(
+        audit_event_rows(
+            user=users[Role.AUDITOR], filters=AuditFilters("capped"), batch=10, limit=23
+        )
+    )
+    assert len(rows) == 23 and len({r[0] for r in rows}) == 23
