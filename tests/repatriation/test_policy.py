@@ -192,10 +192,14 @@ def test_legal_field_group_only_for_legal_officers_and_managers(world):
 
 
 def test_centre_scope_is_one_query_whatever_the_size(world, django_assert_num_queries):
+    """The user's centre ids are read once per request; every list is then one query."""
     staff = world["users"][Role.CENTRE_STAFF]
     policy.grants_for(staff)
+    with django_assert_num_queries(2):
+        first = list(policy.returnees_visible_to(staff))
     with django_assert_num_queries(1):
-        list(policy.returnees_visible_to(staff))
+        assert list(policy.returnees_visible_to(staff)) == first
+    assert world["person_a"] in first and world["person_b"] not in first
 
 
 # Who may do what with each kind of rehabilitation record, on person_a (placed at centre A,
