@@ -2,6 +2,7 @@
 (read back with pdftotext) in each language, and `/api/v1/reports/` requests, polls and
 downloads it for those allowed, and for nobody else."""
 
+import calendar
 import hashlib
 import shutil
 import subprocess
@@ -10,7 +11,12 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from rehabilitation.models import AssessmentInstrument, Enrolment, ProgressRating
+from rehabilitation.models import (
+    AssessmentInstrument,
+    DisengagementStage,
+    Enrolment,
+    ProgressRating,
+)
 from repatriation.accounts.roles import Role
 from repatriation.audit.models import AuditEvent, AuditKind
 from reporting import selectors, services
@@ -308,3 +314,45 @@ def test_the_trend_takes_each_months_latest_assessment(users, db):
     points = [date(2026, 5, 31), date(2026, 6, 30), date(2026, 7, 31), date(2026, 8, 31)]
     found = stages_at(Returnee.objects.all(), points)
     assert [at.get(woman.pk) for at in found] == [None, "adheres", "adheres", "renounced"]
+
+
+def test_stage_counts_in_sql_equal_the_per_person_walk(users, db):
+    """stage_counts_at (one SQL query) counts exactly what stages_at finds person by person,
+    including several raters on one day (the most worrying stands) and people never rated."""
+    from reporting.selectors import stage_counts_at, stages_at
+
+    rater, other = users[Role.CENTRE_STAFF], users[Role.ADMINISTRATOR]
+    instrument = AssessmentInstrument.objects.get(code="rehabilitation-progress")
+    people = [
+        ReturneeFactory(sex=sex, date_of_birth=date(1985 + i, 1, 1))
+        for i, sex in enumerate("FFMFM")
+    ]
+    plan = [
+        (0, date(2026, 3, 2), "adheres", rater),
+        (0, date(2026, 5, 20), "renounced", rater),
+        (1, date(2026, 4, 30), "ambivalent", rater),
+        (1, date(2026, 4, 30), "adheres", other),  # same day, worse stage wins
+        (2, date(2026, 1, 15), "renounced", rater),
+        (3, date(2026, 6, 30), "ambivalent", rater),  # on a point's own day
+    ]
+    for index, day, stage, who in plan:
+        ProgressRating.objects.create(
+            returnee=people[index],
+            instrument=instrument,
+            assessed_on=day,
+            rater=who,
+            discipline="psychologist",
+            scores={},
+            disengagement=stage,
+        )
+    points = [date(2026, m, calendar.monthrange(2026, m)[1]) for m in range(1, 8)]
+    chosen = Returnee.objects.filter(pk__in=[p.pk for p in people])
+    sex_of = {p.pk: p.sex for p in people}
+    walked = []
+    for stages in stages_at(chosen, points):
+        counts = {s: dict.fromkeys(DisengagementStage.values, 0) for s in ("F", "M")}
+        for person, stage in stages.items():
+            counts[sex_of[person]][stage] += 1
+        walked.append(counts)
+    assert stage_counts_at(chosen, points) == walked
+    assert walked[3]["F"]["adheres"] == 2 and walked[5]["F"]["ambivalent"] == 1
