@@ -12,7 +12,6 @@ last four weeks.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import connection, models
@@ -94,16 +93,10 @@ def _session_related(model) -> bool:
     )
 
 
-@dataclass
-class Copied:
-    model: str
-    rows: int
-
-
-def world_copy(copies: int) -> list[Copied]:
+def world_copy(copies: int) -> None:
     """Add copies 1..copies-1 of the generated world (copy 0). Runs in one transaction."""
     if copies <= 1:
-        return []
+        return
     chosen = copied_models()
     with connection.cursor() as cursor:
         # The generated world's deferred foreign-key checks run now: no index can be rebuilt
@@ -126,11 +119,8 @@ def world_copy(copies: int) -> list[Copied]:
         )
         cursor.executemany("INSERT INTO scale_year_max VALUES (%s, %s)", list(year_max.items()))
         dropped = _secondary_indexes_drop(cursor, [m._meta.db_table for m in chosen])
-        done = []
         for model in chosen:
-            sql, params = _copy_sql(model, offsets, copies)
-            cursor.execute(sql, params)
-            done.append(Copied(model._meta.label_lower, cursor.rowcount))
+            cursor.execute(*_copy_sql(model, offsets, copies))
         for statement in dropped:
             cursor.execute(statement)
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
@@ -144,13 +134,39 @@ def world_copy(copies: int) -> list[Copied]:
             "FROM scale_year_max y WHERE c.year = y.year AND c.prefix = 'KZ'",
             [copies],
         )
-    return done
 
 
 def _max_id(cursor, model) -> int:
     table, column = model._meta.db_table, model._meta.pk.column
     cursor.execute(f'SELECT coalesce(max("{column}"), 0) FROM "{table}"')  # noqa: S608 - registry
     return cursor.fetchone()[0]
+
+
+# Columns a copy may not repeat (unique, or telling copies apart), as SQL over the copied
+# row `t` and the copy number `k`; {offset} is the table's highest id in the generated world.
+_REWRITES = {
+    "returnees.returnee": {
+        # The year's number plus k times the year's highest: unique, still six digits.
+        "case_number": (
+            "substr(t.case_number, 1, 8) || lpad((substr(t.case_number, 9)::int + "
+            "k * (SELECT top FROM scale_year_max WHERE year = substr(t.case_number, 4, 4)"
+            "::int))::text, 6, '0')"
+        ),
+        # The same number of days for a whole household: mothers stay older than children.
+        "date_of_birth": "t.date_of_birth - mod(t.household_id * 7 + k * 53, 300)::int",
+    },
+    "returnees.household": {
+        "reference": "'HH-' || lpad((t.id + k * {offset})::text, 7, '0')",
+    },
+    "rehabilitation.centre": {"name": "t.name || ' №' || (k + 1)::text"},
+    "rehabilitation.session": {
+        "starts_at": (
+            f"t.starts_at - ((mod(k - 1, {SESSION_HISTORY_COPIES}) + 1) "
+            f"* {SESSION_SHIFT_DAYS}) * interval '1 day'"
+        ),
+        "status": "CASE WHEN t.status = 'planned' THEN 'held' ELSE t.status END",
+    },
+}
 
 
 def _copy_sql(model, offsets: dict, copies: int) -> tuple[str, list]:
@@ -166,34 +182,19 @@ def _copy_sql(model, offsets: dict, copies: int) -> tuple[str, list]:
         series = copies - 1
         person = "k"
     columns, values = [], []
+    rewrites = _REWRITES.get(model._meta.label_lower, {})
     for field in model._meta.concrete_fields:
         column = field.column
-        expression = f't."{column}"'
         target = field.related_model if field.is_relation else None
         if field.primary_key:
             expression = f't."{column}" + k * {offsets[model]}'
         elif target is not None and target in offsets:
-            copy = "k" if (sessions and _session_related(target)) or not sessions else person
+            copy = "k" if _session_related(target) else person
             expression = f't."{column}" + {copy} * {offsets[target]}'
-        elif model._meta.label_lower == "returnees.returnee" and column == "case_number":
-            expression = (
-                "substr(t.case_number, 1, 8) || lpad((substr(t.case_number, 9)::int + "
-                "k * (SELECT top FROM scale_year_max WHERE year = substr(t.case_number, 4, 4)"
-                "::int))::text, 6, '0')"
-            )
-        elif model._meta.label_lower == "returnees.returnee" and column == "date_of_birth":
-            expression = "t.date_of_birth - mod(t.household_id * 7 + k * 53, 300)::int"
-        elif model._meta.label_lower == "rehabilitation.centre" and column == "name":
-            expression = "t.name || ' №' || (k + 1)::text"
-        elif model._meta.label_lower == "returnees.household" and column == "reference":
-            expression = f"'HH-' || lpad((t.id + k * {offsets[model]})::text, 7, '0')"
-        elif model._meta.label_lower == "rehabilitation.session" and column == "starts_at":
-            expression = (
-                f"t.starts_at - ((mod(k - 1, {SESSION_HISTORY_COPIES}) + 1) "
-                f"* {SESSION_SHIFT_DAYS}) * interval '1 day'"
-            )
-        elif model._meta.label_lower == "rehabilitation.session" and column == "status":
-            expression = "CASE WHEN t.status = 'planned' THEN 'held' ELSE t.status END"
+        elif column in rewrites:
+            expression = rewrites[column].format(offset=offsets[model])
+        else:
+            expression = f't."{column}"'
         columns.append(f'"{column}"')
         values.append(expression)
     where = f't."{model._meta.pk.column}" <= {offsets[model]}'
