@@ -86,24 +86,19 @@ def case_number_next(*, prefix: str = "KZ", year: int | None = None) -> str:
 
     Must run inside the transaction that saves the person, so a rollback returns the number.
     """
-    return case_numbers_next(1, prefix=prefix, year=year)[0]
-
-
-def case_numbers_next(count: int, *, prefix: str = "KZ", year: int | None = None) -> list[str]:
-    """The next `count` numbers of the year in one locked update (a family takes its
-    numbers together). Same rules as case_number_next."""
     year = year or timezone.localdate().year
     CaseNumberCounter.objects.bulk_create(
         [CaseNumberCounter(prefix=prefix, year=year)], ignore_conflicts=True
     )
+    # One locked UPDATE ... RETURNING (the row lock lasts to the end of the transaction).
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE returnees_casenumbercounter SET last_value = last_value + %s "
+            "UPDATE returnees_casenumbercounter SET last_value = last_value + 1 "
             "WHERE prefix = %s AND year = %s RETURNING last_value",
-            [count, prefix, year],
+            [prefix, year],
         )
         last = cursor.fetchone()[0]
-    return [f"{prefix}-{year}-{n:06d}" for n in range(last - count + 1, last + 1)]
+    return f"{prefix}-{year}-{last:06d}"
 
 
 def _check_person(person: PersonInput) -> None:
