@@ -63,17 +63,26 @@ def audit_record(
     if record is not None:
         record_type = record._meta.label_lower
         record_id = str(record.pk)
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     return AuditEvent.objects.create(
-        actor=actor if authenticated else None,
-        actor_username=(actor.get_username() if authenticated else username)[:150],
-        kind=kind,
-        record_type=record_type,
-        record_id=record_id,
-        changes=dict(changes or {}),
-        detail=detail[:500],
-        ip_address=request_ip(request),
+        **_event_fields(
+            actor, kind, record_type, record_id, changes, detail, request_ip(request), username
+        )
     )
+
+
+def _event_fields(actor, kind, record_type, record_id, changes, detail, address, username=""):
+    """An event's fields: who (a signed-in user, else the name given), what, from where."""
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return {
+        "actor": actor if authenticated else None,
+        "actor_username": (actor.get_username() if authenticated else username)[:150],
+        "kind": kind,
+        "record_type": record_type,
+        "record_id": record_id,
+        "changes": dict(changes or {}),
+        "detail": detail[:500],
+        "ip_address": address,
+    }
 
 
 def audit_records(
@@ -86,20 +95,10 @@ def audit_records(
     request=None,
 ) -> None:
     """One event per record, written in one insert (a step taken for a whole leg)."""
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     address = request_ip(request)
     AuditEvent.objects.bulk_create(
         [
-            AuditEvent(
-                actor=actor if authenticated else None,
-                actor_username=(actor.get_username() if authenticated else "")[:150],
-                kind=kind,
-                record_type=record_type,
-                record_id=str(pk),
-                changes=dict(changes),
-                detail=detail[:500],
-                ip_address=address,
-            )
+            AuditEvent(**_event_fields(actor, kind, record_type, str(pk), changes, detail, address))
             for pk, changes in changes_by_id.items()
         ]
     )
