@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from returnees.models import IntakeAssessment, Relationship, RelativeAtHome, Returnee
 
 from ..models import Centre, Placement, PlanDomain, PlanGoal, Service
-from .progress import assessments_due_among, caregiver_unavailable, sessions_today
+from .progress import assessments_due, caregiver_unavailable, sessions_today
 
 # What each domain of a plan needs a centre to offer.
 DOMAIN_SERVICES = {
@@ -262,7 +262,7 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
                     :DUE_LIMIT
                 ],
                 sessions_today=sessions_today(user=user, centre=centre),
-                assessments_due=assessments_due_among(people=here, limit=DUE_LIMIT),
+                assessments_due=assessments_due(people=here, limit=DUE_LIMIT),
                 caregiver_unavailable=caregiver_unavailable(children_ids=[p.pk for p in residents]),
                 more_after=more,
             )

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from repatriation import policy
@@ -161,36 +161,23 @@ def trajectory(*, returnee: Returnee) -> list[AssessmentPoint]:
 RATED_FROM_AGE = 12
 
 
-def assessments_due(*, people: list[Returnee]) -> list[tuple[Returnee, date | None]]:
-    """Residents aged 12 or more with no rating on an active instrument within its interval:
-    (person, last assessment date or None). Two queries whatever the number of people."""
-    today = timezone.localdate()
-    born_by = today.replace(year=today.year - RATED_FROM_AGE, day=min(today.day, 28))
-    people = [p for p in people if p.date_of_birth <= born_by]
-    instruments = list(AssessmentInstrument.objects.filter(is_active=True))
-    if not instruments or not people:
-        return []
-    interval = min(i.interval_days for i in instruments)
-    last = dict(
-        ProgressRating.objects.filter(returnee__in=people, instrument__in=instruments)
-        .values("returnee_id")
-        .annotate(last=Max("assessed_on"))
-        .values_list("returnee_id", "last")
-    )
-    cutoff = timezone.localdate() - timedelta(days=interval)
-    return [(p, last.get(p.pk)) for p in people if last.get(p.pk) is None or last[p.pk] <= cutoff]
-
-
-def assessments_due_among(*, people, limit: int) -> list[tuple[Returnee, date | None]]:
-    """assessments_due over a queryset of any size, in the database: residents aged 12 or
-    more not rated within the interval, never rated first, then the longest ago; `limit`
-    of them, in one query."""
+def _due_rule() -> tuple[date, list[AssessmentInstrument], date]:
+    """Who is due an assessment: born on or before the first date, not rated on one of the
+    active instruments since the last date (the shortest interval among them)."""
     today = timezone.localdate()
     born_by = today.replace(year=today.year - RATED_FROM_AGE, day=min(today.day, 28))
     instruments = list(AssessmentInstrument.objects.filter(is_active=True))
+    cutoff = today - timedelta(days=min((i.interval_days for i in instruments), default=0))
+    return born_by, instruments, cutoff
+
+
+def assessments_due(*, people, limit: int) -> list[tuple[Returnee, date | None]]:
+    """Among `people` (a queryset of any size), those aged 12 or more with no rating on an
+    active instrument within its interval: (person, last assessment date or None), never
+    rated first, then the longest ago; `limit` of them, in one query."""
+    born_by, instruments, cutoff = _due_rule()
     if not instruments:
         return []
-    cutoff = today - timedelta(days=min(i.interval_days for i in instruments))
     last = (
         ProgressRating.objects.filter(returnee=OuterRef("pk"), instrument__in=instruments)
         .order_by("-assessed_on")

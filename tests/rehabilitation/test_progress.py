@@ -17,6 +17,7 @@ from rehabilitation.models import (
 )
 from repatriation.accounts.roles import Role
 from repatriation.audit.models import AuditEvent, AuditKind
+from returnees.models import Returnee
 from returnees.workflow import StaleEdit
 from tests.factories import PlacementFactory, ReturneeFactory
 
@@ -423,7 +424,8 @@ def test_assessments_due_lists_residents_not_rated_within_the_interval(staff, wo
         scores=_scores(instrument, 3),
         disengagement="ambivalent",
     )
-    due = selectors.assessments_due(people=[world["person_a"], new])
+    people = Returnee.objects.filter(pk__in=[world["person_a"].pk, new.pk])
+    due = selectors.assessments_due(people=people, limit=10)
     assert due == [(new, None)]
 
 
@@ -444,5 +446,6 @@ def test_young_children_are_not_listed_as_due_for_rating(staff, world):
         centre=staff["centre_a"],
         returnee=ReturneeFactory(date_of_birth=timezone.localdate() - timedelta(days=3 * 365)),
     ).returnee
-    due = selectors.assessments_due(people=[world["person_a"], toddler])
+    people = Returnee.objects.filter(pk__in=[world["person_a"].pk, toddler.pk])
+    due = selectors.assessments_due(people=people, limit=10)
     assert due == [(world["person_a"], None)]
