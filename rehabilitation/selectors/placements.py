@@ -173,19 +173,21 @@ def adaptation_status(*, people) -> list[AdaptationStatus]:
 
 def adaptation_overdue(*, user, limit: int = 20) -> list[AdaptationStatus]:
     """People past day 30 of adaptation with checklist items still open, for the dashboard."""
+    late = _in_adaptation_past_its_month(user).order_by("pk")[:200]
+    return [s for s in adaptation_status(people=late) if s.overdue][:limit]
+
+
+def _in_adaptation_past_its_month(user, **placement):
+    """People the user sees whose current placement (with `placement`'s conditions, in the
+    same join) is an adaptation begun more than 30 days ago."""
     from repatriation import policy
 
-    cutoff = timezone.localdate() - timedelta(days=ADAPTATION_DAYS)
-    late = (
-        policy.returnees_visible_to(user)
-        .filter(
-            placements__ended_on__isnull=True,
-            placements__kind=Placement.Kind.ADAPTATION,
-            placements__started_on__lt=cutoff,
-        )
-        .order_by("pk")[:200]
+    return policy.returnees_visible_to(user).filter(
+        placements__ended_on__isnull=True,
+        placements__kind=Placement.Kind.ADAPTATION,
+        placements__started_on__lt=timezone.localdate() - timedelta(days=ADAPTATION_DAYS),
+        **{f"placements__{key}": value for key, value in placement.items()},
     )
-    return [s for s in adaptation_status(people=late) if s.overdue][:limit]
 
 
 RESIDENTS_PAGE = 50  # residents shown at a time, by name; "More" goes on from the last
@@ -241,17 +243,9 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
                 :DUE_LIMIT
             ]
         )
-        # One filter() call: the same current placement here, in adaptation since > 30 days.
-        late = (
-            policy.returnees_visible_to(user)
-            .filter(
-                placements__centre=centre,
-                placements__ended_on__isnull=True,
-                placements__kind=Placement.Kind.ADAPTATION,
-                placements__started_on__lt=today - timedelta(days=ADAPTATION_DAYS),
-            )
-            .order_by("placements__started_on", "pk")[:200]
-        )
+        late = _in_adaptation_past_its_month(user, centre=centre).order_by(
+            "placements__started_on", "pk"
+        )[:200]
         views.append(
             CentreView(
                 centre=centre,
