@@ -72,6 +72,15 @@ def database_prepare(*, name: str, fresh: bool) -> None:
     db["NAME"] = name
 
 
+def database_url() -> str:
+    """The bench database's address, for the processes the bench starts (report, web)."""
+    db = connection.settings_dict
+    return (
+        f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
 def audit_events_fill(count: int) -> int:
     """Bulk-insert generated audit events in SQL until the table holds `count`: reads,
     updates, logins and exports by 500 users over people's records, newest last."""
@@ -463,7 +472,8 @@ def table(figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
-def results_write(path: Path, figures: list[Figure], extra: dict) -> None:
+def results_write(path: Path, figures: list, extra: dict) -> None:
+    """Figures (of the bench or the load test) and what else the run knows, as JSON."""
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = [{k: v for k, v in asdict(f).items() if k != "statements"} for f in figures]
     path.write_text(json.dumps({"figures": rows, **extra}, ensure_ascii=False, indent=2))
@@ -601,12 +611,10 @@ def monthly_report_scenario(*, repeat: int = 3) -> dict:
     import subprocess
     import sys
 
-    db = connection.settings_dict
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "repatriation.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
     }
     code = (
         "import django; django.setup(); "

@@ -15,10 +15,9 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -80,12 +79,12 @@ def load_run(*, seconds: int, connections: int, workers: int) -> list[LoadFigure
     wrk = shutil.which("wrk")
     if not wrk:
         raise SystemExit("The load test needs wrk: apt-get install wrk (make system-deps does).")
-    db = connection.settings_dict
+    from repatriation import bench
+
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "repatriation.settings.bench",
-        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": bench.database_url(),
         "CACHE_URL": os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/7"),
         "API_RATE": "1000000/min",  # the throttle is not what is measured
     }
@@ -130,13 +129,17 @@ def load_run(*, seconds: int, connections: int, workers: int) -> list[LoadFigure
         _wait_until_up(base, server)
         figures = []
         for name, path, headers in targets:
-            command = [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
-            for header, value in headers.items():
-                command += ["-H", f"{header}: {value}"]
+
+            def wrk_for(duration: int, path=path, headers=headers) -> list[str]:
+                command = [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--latency"]
+                for header, value in headers.items():
+                    command += ["-H", f"{header}: {value}"]
+                return [*command, base + path]
+
             # Warm every worker's caches and connections first; then measure.
-            subprocess.run([*command[:3], "-d3s", *command[4:], base + path], capture_output=True)  # noqa: S603
+            subprocess.run(wrk_for(3), capture_output=True)  # noqa: S603 - wrk, our arguments
             out = subprocess.run(  # noqa: S603 - wrk with our arguments
-                [*command, base + path], capture_output=True, text=True, check=True
+                wrk_for(seconds), capture_output=True, text=True, check=True
             ).stdout
             figures.append(wrk_parse(name, path, out))
     finally:
@@ -174,7 +177,3 @@ def load_table(figures: list[LoadFigure]) -> str:
             f"{f.p50_ms:>8.2f} {f.p99_ms:>8.2f} {f.floor_ratio:>8.2f}"
         )
     return "\n".join(lines)
-
-
-def as_dicts(figures: list[LoadFigure]) -> list[dict]:
-    return [asdict(f) for f in figures]

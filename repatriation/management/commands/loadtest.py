@@ -1,4 +1,3 @@
-import json
 from pathlib import Path
 
 from django.conf import settings
@@ -32,17 +31,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(loadtest.load_table(figures))
         path = Path(output or settings.BASE_DIR / "bench-results" / f"load-{size}.json")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(
-            json.dumps(
-                {
-                    "people": people,
-                    "workers": workers,
-                    "connections": connections,
-                    "seconds": seconds,
-                    "figures": loadtest.as_dicts(figures),
-                },
-                indent=2,
-            )
+        bench.results_write(
+            path,
+            figures,
+            {"people": people, "workers": workers, "connections": connections, "seconds": seconds},
         )
         self.stdout.write(f"Written to {path}")
