@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -457,19 +458,46 @@ def explain_slowest(figures: list[Figure]) -> dict[str, str]:
     return plans
 
 
-def table(figures: list[Figure]) -> str:
-    head = (
-        f"{'scenario':<36} {'size':>8} {'median ms':>10} {'p95 ms':>9} {'queries':>8} "
-        f"{'rows':>5} {'x floor':>8} {'seq scan':>9}"
+def text_table(columns: list[tuple[str, str]], rows: list[list]) -> str:
+    """A fixed-width table: each column a title and a format spec ("<36", ">10.2f"); the
+    title takes the spec's alignment and width."""
+    title_specs = [re.match(r"[<>^]?\d*", spec).group(0) for _title, spec in columns]
+    head = " ".join(
+        f"{title:{spec}}" for (title, _spec), spec in zip(columns, title_specs, strict=True)
     )
     lines = [head, "-" * len(head)]
-    for f in figures:
+    for row in rows:
         lines.append(
-            f"{f.scenario:<36} {f.size:>8} {f.median_ms:>10.2f} {f.p95_ms:>9.2f} "
-            f"{f.queries:>8} {f.rows:>5} {f.floor_ratio:>8.1f} "
-            f"{'YES' if f.seq_scan_on_big_table else 'no':>9}"
+            " ".join(f"{value:{spec}}" for value, (_t, spec) in zip(row, columns, strict=True))
         )
     return "\n".join(lines)
+
+
+def table(figures: list[Figure]) -> str:
+    columns = [
+        ("scenario", "<36"),
+        ("size", ">8"),
+        ("median ms", ">10.2f"),
+        ("p95 ms", ">9.2f"),
+        ("queries", ">8"),
+        ("rows", ">5"),
+        ("x floor", ">8.1f"),
+        ("seq scan", ">9"),
+    ]
+    rows = [
+        [
+            f.scenario,
+            f.size,
+            f.median_ms,
+            f.p95_ms,
+            f.queries,
+            f.rows,
+            f.floor_ratio,
+            "YES" if f.seq_scan_on_big_table else "no",
+        ]
+        for f in figures
+    ]
+    return text_table(columns, rows)
 
 
 def results_write(path: Path, figures: list, extra: dict) -> None:

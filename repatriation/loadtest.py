@@ -166,14 +166,27 @@ def _wait_until_up(base: str, server: subprocess.Popen) -> None:
 
 
 def load_table(figures: list[LoadFigure]) -> str:
-    head = (
-        f"{'target':<18} {'req/s':>8} {'requests':>9} {'errors':>7} {'p50 ms':>8} "
-        f"{'p99 ms':>8} {'x floor':>8}"
-    )
-    lines = [head, "-" * len(head)]
-    for f in figures:
-        lines.append(
-            f"{f.target:<18} {f.requests_per_second:>8.1f} {f.requests:>9} {f.errors:>7} "
-            f"{f.p50_ms:>8.2f} {f.p99_ms:>8.2f} {f.floor_ratio:>8.2f}"
-        )
-    return "\n".join(lines)
+    from repatriation.bench import text_table
+
+    columns = [
+        ("target", "<18"),
+        ("req/s", ">8.1f"),
+        ("requests", ">9"),
+        ("errors", ">7"),
+        ("p50 ms", ">8.2f"),
+        ("p99 ms", ">8.2f"),
+        ("x floor", ">8.2f"),
+    ]
+    rows = [
+        [
+            f.target,
+            f.requests_per_second,
+            f.requests,
+            f.errors,
+            f.p50_ms,
+            f.p99_ms,
+            f.floor_ratio,
+        ]
+        for f in figures
+    ]
+    return text_table(columns, rows)
