@@ -177,15 +177,7 @@ def case_transition(
     returnee.closed_on = timezone.localdate() if transition.target == S.CLOSED else None
     returnee.version += 1
     returnee.save(update_fields=["status", "closure_reason", "closed_on", "version", "updated_at"])
-    CaseEvent.objects.create(
-        returnee=returnee,
-        kind=CaseEvent.Kind.TRANSITION,
-        from_status=before,
-        to_status=transition.target,
-        transition=name,
-        reason=reason.strip(),
-        actor=actor,
-    )
+    _transition_event(returnee.pk, before, transition, reason, actor).save()
     audit_record(
         actor=actor,
         kind=AuditKind.TRANSITION,
@@ -223,18 +215,7 @@ def cases_transition(
         updated_at=timezone.now(),
     )
     CaseEvent.objects.bulk_create(
-        [
-            CaseEvent(
-                returnee_id=pk,
-                kind=CaseEvent.Kind.TRANSITION,
-                from_status=status,
-                to_status=transition.target,
-                transition=name,
-                reason=reason.strip(),
-                actor=actor,
-            )
-            for pk, status in before.items()
-        ]
+        [_transition_event(pk, status, transition, reason, actor) for pk, status in before.items()]
     )
     audit_records(
         actor=actor,
@@ -247,6 +228,19 @@ def cases_transition(
         request=request,
     )
     return list(Returnee.objects.filter(pk__in=before).order_by("pk"))
+
+
+def _transition_event(returnee_id, before: str, transition, reason: str, actor) -> CaseEvent:
+    """The timeline's record of one case taking this step (unsaved)."""
+    return CaseEvent(
+        returnee_id=returnee_id,
+        kind=CaseEvent.Kind.TRANSITION,
+        from_status=before,
+        to_status=transition.target,
+        transition=transition.name,
+        reason=reason.strip(),
+        actor=actor,
+    )
 
 
 def _check(actor, transition: Transition, returnee: Returnee, reason: str, closure_reason: str):
