@@ -114,8 +114,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Idle timeout: the session lives 30 minutes past the last request; sessions are server-side
-# rows, so logout and expiry end them for good.
-
+# rows, so logout and expiry end them for good (SESSION_ENGINE below, with CACHES).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_TOUCH_SECONDS = 60  # IdleTimeoutMiddleware: expiry pushed ahead at most once a minute
