@@ -123,3 +123,32 @@ def test_my_centre_page(client, users, world, django_assert_max_num_queries):
     for role in (Role.CASEWORKER, Role.MINISTRY_OFFICIAL, "outsider"):
         client.force_login(users[role])
         assert client.get(reverse("rehabilitation:my_centre")).status_code == 404
+
+
+def test_my_centre_pages_its_residents_by_name(client, users, world):
+    """Fifty residents at a time, by name; "More residents" goes on after the last shown;
+    a bad or foreign `after` starts from the first page."""
+    from rehabilitation.selectors.placements import RESIDENTS_PAGE
+    from tests.factories import PlacementFactory, ReturneeFactory
+
+    centre = world["person_a"].placements.get().centre
+    for i in range(RESIDENTS_PAGE + 4):
+        PlacementFactory(centre=centre, returnee=ReturneeFactory(primary_name=f"Resident {i:03d}"))
+    client.force_login(users[Role.CENTRE_STAFF])
+    url = reverse("rehabilitation:my_centre")
+    first = client.get(url).context["centres"][0]
+    names = [p.primary_name for p in first.residents]
+    assert len(names) == RESIDENTS_PAGE and names == sorted(names)
+    assert first.more_after == first.residents[-1].pk
+    body = client.get(url).content.decode()
+    assert f'href="?after={first.more_after}"' in body
+    second = client.get(url, {"after": first.more_after}).context["centres"][0]
+    rest = [p.primary_name for p in second.residents]
+    assert len(rest) == RESIDENTS_PAGE + 5 - RESIDENTS_PAGE and second.more_after is None
+    assert set(rest).isdisjoint(names) and min(rest) > max(names)
+    for bad in ("x", "-1", "9" * 30, str(world["person_b"].pk)):  # person_b: another centre
+        again = client.get(url, {"after": bad})
+        assert again.status_code == 200
+        assert [p.pk for p in again.context["centres"][0].residents] == [
+            p.pk for p in first.residents
+        ]
