@@ -127,7 +127,7 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
+def scenarios_run(*, size: int, repeat: int, seed: int = 1, only: str = "") -> list[Figure]:
     from repatriation.accounts.models import User
     from returnees.models import Returnee
 
@@ -290,6 +290,8 @@ def scenarios_run(*, size: int, repeat: int, seed: int = 1) -> list[Figure]:
             "list",
         ),
     ]
+    if only:  # the floor stays: every figure is read against it
+        plan = plan[:1] + [step for step in plan[1:] if only in step[0]]
     figures: list[Figure] = []
     for scenario, username, url_for, kind in plan:
         client = as_user(username)

@@ -142,6 +142,9 @@ def _max_id(cursor, model) -> int:
     return cursor.fetchone()[0]
 
 
+# Days a copy's dates of birth move back, the same for a whole household.
+_DOB_SHIFT = "mod({household} * 7 + k * 53, 300)::int"
+_HOUSEHOLD_OF_NAME = "(SELECT r.household_id FROM returnees_returnee r WHERE r.id = t.returnee_id)"
 # Columns a copy may not repeat (unique, or telling copies apart), as SQL over the copied
 # row `t` and the copy number `k`; {offset} is the table's highest id in the generated world.
 _REWRITES = {
@@ -153,7 +156,11 @@ _REWRITES = {
             "::int))::text, 6, '0')"
         ),
         # The same number of days for a whole household: mothers stay older than children.
-        "date_of_birth": "t.date_of_birth - mod(t.household_id * 7 + k * 53, 300)::int",
+        "date_of_birth": f"t.date_of_birth - {_DOB_SHIFT.format(household='t.household_id')}",
+    },
+    # A name carries its person's date of birth, moved back as the person's was.
+    "returnees.returneename": {
+        "date_of_birth": f"t.date_of_birth - {_DOB_SHIFT.format(household=_HOUSEHOLD_OF_NAME)}",
     },
     "returnees.household": {
         "reference": "'HH-' || lpad((t.id + k * {offset})::text, 7, '0')",

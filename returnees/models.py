@@ -216,6 +216,10 @@ class ReturneeName(models.Model):
     is_primary = models.BooleanField(_("primary"), default=False)
     search_key = models.CharField(max_length=200, db_index=True, editable=False)
     skeleton = models.CharField(max_length=200, db_index=True, editable=False)
+    # The person's, copied here (by `name_row`, and by `returnee_update` when they change) so
+    # that the duplicate check blocks on them and the name in one index (migration 0009).
+    sex = models.CharField(max_length=1, choices=Sex.choices, editable=False)
+    date_of_birth = models.DateField(editable=False)
 
     class Meta:
         verbose_name = pgettext_lazy("person", "name")

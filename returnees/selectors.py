@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.postgres.search import TrigramDistance
 from django.core import signing
 from django.core.cache import cache
 from django.db import connection
@@ -199,6 +200,7 @@ def returnee_list(
 
 _CANDIDATE_FIELDS = ("returnee_id", "full_name", "search_key", "skeleton", "script")
 SEARCH_CANDIDATES = 300
+DUPLICATE_CANDIDATES = 200
 
 
 class WordDistance(Func):
@@ -210,39 +212,44 @@ class WordDistance(Func):
 
 
 def _name_candidates(
-    text: str, people: QuerySet[Returnee], *, whole: bool, limit: int = 2000
+    text: str, names: QuerySet[ReturneeName], *, whole: bool
 ) -> list[tuple[int, str, name_keys.Keys]]:
-    """(returnee id, name, its stored keys) for the names that may match.
+    """(returnee id, name, its stored keys) for the names that may match, nearest first.
 
-    On PostgreSQL two index-backed queries: the folded key by trigram similarity (`whole`: the
-    names as wholes, for duplicates) or word similarity (a part of a name, for search), and
-    the consonant skeleton against names written in Arabic script, or against every name when
-    the query itself is Arabic. Kept apart so that each uses its own GIN trigram index.
-    Elsewhere, any word of the query as a substring.
+    On PostgreSQL two queries, each a nearest-neighbour scan of a GiST trigram index: the
+    folded key, by similarity of whole names (`whole`: duplicates, inside their block of sex
+    and date of birth, whose index holds both) or of a part of a name (search); and the
+    consonant skeleton, against names written in Arabic script, or against every name when
+    the query itself is Arabic. Elsewhere, any word of the query as a substring.
     """
     key, skeleton = name_keys.name_key(text), name_keys.name_skeleton(text)
-    names = ReturneeName.objects.all()
-    if people.query.has_filters():  # a full-scope user without filters needs no join
-        names = names.filter(returnee__in=people)
     if connection.vendor != "postgresql":
         condition = Q(pk__in=[])
         for token in (t for t in key.split() if len(t) >= 2):
             condition |= Q(search_key__contains=token)
         for bone in (t for t in skeleton.split() if len(t) >= 2):
             condition |= Q(skeleton__contains=bone)
-        return _with_keys(names.filter(condition).values_list(*_CANDIDATE_FIELDS)[:limit])
+        return _with_keys(names.filter(condition).values_list(*_CANDIDATE_FIELDS)[:2000])
     if whole:
-        # Duplicates: whole names alike (trigram similarity, GIN index), joined to the block.
+        limit = DUPLICATE_CANDIDATES
         rows = list(
-            names.filter(search_key__trigram_similar=key).values_list(*_CANDIDATE_FIELDS)[:limit]
+            names.filter(search_key__trigram_similar=key)
+            .order_by(TrigramDistance("search_key", key))
+            .values_list(*_CANDIDATE_FIELDS)[:limit]
         )
-        by_skeleton = names.filter(skeleton__trigram_similar=skeleton) if skeleton else None
+        by_skeleton = (
+            names.filter(skeleton__trigram_similar=skeleton).order_by(
+                TrigramDistance("skeleton", skeleton)
+            )
+            if skeleton
+            else None
+        )
     else:
-        # Search: the names nearest to the query first, straight from the GiST index.
+        limit = SEARCH_CANDIDATES
         rows = list(
             names.order_by(WordDistance(F("search_key"), Value(key))).values_list(
                 *_CANDIDATE_FIELDS
-            )[:SEARCH_CANDIDATES]
+            )[:limit]
         )
         by_skeleton = (
             names.order_by(WordDistance(F("skeleton"), Value(skeleton))) if skeleton else None
@@ -250,8 +257,15 @@ def _name_candidates(
     if by_skeleton is not None:
         if name_keys.script_of(text) != "arab":
             by_skeleton = by_skeleton.filter(script="arab")
-        rows += list(by_skeleton.values_list(*_CANDIDATE_FIELDS)[:SEARCH_CANDIDATES])
+        rows += list(by_skeleton.values_list(*_CANDIDATE_FIELDS)[:limit])
     return _with_keys(rows)
+
+
+def _names_of(people: QuerySet[Returnee]) -> QuerySet[ReturneeName]:
+    names = ReturneeName.objects.all()
+    if people.query.has_filters():  # a full-scope user without filters needs no join
+        names = names.filter(returnee__in=people)
+    return names
 
 
 def _with_keys(rows) -> list[tuple[int, str, name_keys.Keys]]:
@@ -274,7 +288,7 @@ def _search_page(people: QuerySet[Returnee], text: str, size: int) -> ReturneePa
         return ReturneePage([], None)
     best: dict[int, int] = {}
     query = name_keys.Keys.of(words)
-    for returnee_id, _name, keys in _name_candidates(words, people, whole=False):
+    for returnee_id, _name, keys in _name_candidates(words, _names_of(people), whole=False):
         score = name_keys.similarity_of_keys(query, keys)
         if score >= MATCH_THRESHOLD and score > best.get(returnee_id, 0):
             best[returnee_id] = score
@@ -301,18 +315,18 @@ def duplicate_candidates(
     known, a candidate whose recorded mother has a like name scores higher, one whose mother
     is clearly someone else lower: children's given names repeat a lot."""
     window = 730 if estimated else 366
-    people = (
-        policy.returnees_visible_to(user)
-        .filter(
-            sex=sex,
-            date_of_birth__gte=date.fromordinal(date_of_birth.toordinal() - window),
-            date_of_birth__lte=date.fromordinal(date_of_birth.toordinal() + window),
-        )
-        .exclude(pk__in=exclude)
-    )
+    block = {
+        "sex": sex,
+        "date_of_birth__gte": date.fromordinal(date_of_birth.toordinal() - window),
+        "date_of_birth__lte": date.fromordinal(date_of_birth.toordinal() + window),
+    }
+    people = policy.returnees_visible_to(user).filter(**block).exclude(pk__in=exclude)
+    # The block on the names themselves (they carry the person's sex and date of birth), so
+    # that one index finds the nearest names in it; the scope is then a join per name found.
+    names = _names_of(people).filter(**block)
     best: dict[int, tuple[int, str]] = {}
     query = name_keys.Keys.of(full_name)
-    for returnee_id, name, keys in _name_candidates(full_name, people, whole=True):
+    for returnee_id, name, keys in _name_candidates(full_name, names, whole=True):
         score = name_keys.similarity_of_keys(query, keys)
         if score > best.get(returnee_id, (0, ""))[0]:
             best[returnee_id] = (score, name)

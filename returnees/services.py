@@ -126,6 +126,8 @@ def name_row(returnee: Returnee, full_name: str, kind: str, primary: bool) -> Re
         # Transliteration can lengthen a name; the keys only need to be long enough to match.
         search_key=name_keys.name_key(full_name)[:200],
         skeleton=name_keys.name_skeleton(full_name)[:200],
+        sex=returnee.sex,
+        date_of_birth=returnee.date_of_birth,
     )
 
 
@@ -312,6 +314,8 @@ def returnee_update(
         return returnee
     returnee.version += 1
     returnee.save()
+    if {"sex", "date_of_birth"} & set(changes):
+        returnee.names.update(sex=returnee.sex, date_of_birth=returnee.date_of_birth)
     audit_record(
         actor=actor, kind=AuditKind.UPDATE, record=returnee, changes=changes, request=request
     )

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db.models import Count
+from django.db.models import Count, F
 from zeal import zeal_ignore
 
 from rehabilitation.models import Centre, Placement, Session
@@ -62,6 +62,11 @@ def test_world_copy_keeps_families_numbers_and_centres_apart():
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
     )
+    # A name carries its person's sex and date of birth, moved back with the person's.
+    assert ReturneeName.objects.filter(returnee__in=copied_people).count() > 0
+    assert not ReturneeName.objects.exclude(
+        sex=F("returnee__sex"), date_of_birth=F("returnee__date_of_birth")
+    ).exists()
     # Sessions go back two years, five weeks per copy, none planned in the past.
     assert Session.objects.count() == sessions * (1 + demo_scale.SESSION_HISTORY_COPIES)
     oldest = Session.objects.order_by("starts_at").first().starts_at

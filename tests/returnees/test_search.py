@@ -3,6 +3,8 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from repatriation.accounts.roles import Role
 from returnees import names, services
@@ -106,6 +108,45 @@ def test_duplicate_check_blocks_on_sex_and_date_of_birth(users, aigerim):
     assert duplicate_candidates(**kwargs, date_of_birth=date(1980, 3, 14), sex="F") == []
     # An estimated date of birth widens the window to two years.
     assert duplicate_candidates(**kwargs, date_of_birth=date(1991, 9, 1), sex="F", estimated=True)
+
+
+def test_a_corrected_date_of_birth_or_sex_moves_the_person_to_the_new_block(users, aigerim):
+    """Names carry the person's sex and date of birth for the block's index: an edit moves
+    every name with it, or the duplicate check would look in the old block."""
+    caseworker = users[Role.CASEWORKER]
+    services.returnee_update(
+        actor=caseworker,
+        returnee_id=aigerim.pk,
+        version=aigerim.version,
+        values={"date_of_birth": date(1985, 6, 1), "sex": "M"},
+    )
+    assert set(aigerim.names.values_list("sex", "date_of_birth")) == {("M", date(1985, 6, 1))}
+    kwargs = {"user": caseworker, "full_name": "Aigerim Nurlankyzy"}
+    assert duplicate_candidates(**kwargs, date_of_birth=date(1990, 3, 14), sex="F") == []
+    found = duplicate_candidates(**kwargs, date_of_birth=date(1985, 6, 1), sex="M")
+    assert [c.returnee.pk for c in found] == [aigerim.pk]
+
+
+def test_duplicate_check_reads_the_block_index(users, aigerim):
+    """On PostgreSQL the nearest names in the block come from one GiST index over date of
+    birth, sex and the name keys, not from a scan of every name."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the suite runs on PostgreSQL")
+    with CaptureQueriesContext(connection) as captured:
+        duplicate_candidates(
+            user=users[Role.CASEWORKER],
+            full_name="Aigerim Nurlankyzy",
+            date_of_birth=date(1990, 3, 14),
+            sex="F",
+        )
+    name_queries = [q["sql"] for q in captured if '"returnees_returneename"' in q["sql"]]
+    assert name_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows here: as at a million
+        for sql in name_queries:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "returnee_name_block_gist" in plan, plan
 
 
 def test_search_query_count_is_constant(client, users, django_assert_max_num_queries):

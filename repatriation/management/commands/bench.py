@@ -23,8 +23,16 @@ class Command(BaseCommand):
             "--seed-only", action="store_true", help="Prepare the database, measure nothing."
         )
         parser.add_argument("--output", default="", help="JSON file (default bench-results/).")
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Time only the scenarios whose name contains this text (no report, export or "
+            "JSON file): for checking one change.",
+        )
 
-    def handle(self, *args, size, audit_events, repeat, fresh, seed_only, output, **options):
+    def handle(
+        self, *args, size, audit_events, repeat, fresh, seed_only, output, only, **options
+    ):
         name = f"repatriation_bench_{size}"
         bench.database_prepare(name=name, fresh=fresh)
         call_command("migrate", verbosity=0, interactive=False)
@@ -54,13 +62,21 @@ class Command(BaseCommand):
         with override_settings(
             ROOT_URLCONF="repatriation.bench_urls", DEBUG=False, ALLOWED_HOSTS=["testserver"]
         ):
-            figures = bench.scenarios_run(size=size, repeat=repeat)
-            imported = bench.manifest_import_scenario(size=size, repeat=5)
+            figures = bench.scenarios_run(size=size, repeat=repeat, only=only)
+            imported = (
+                bench.manifest_import_scenario(size=size, repeat=5)
+                if not only or only in "manifest import"
+                else None
+            )
             if imported is not None:
                 imported.floor_ratio = round(imported.median_ms / figures[0].median_ms, 1)
                 figures.append(imported)
         plans = bench.explain_slowest(figures)
         self.stdout.write(bench.table(figures))
+        if only:
+            for figure in figures:
+                self.stdout.write(f"\n-- {figure.scenario}\n" + "\n".join(figure.statements))
+            return
         report = bench.monthly_report_scenario(repeat=3)
         self.stdout.write(
             "ministry monthly report ({people} people, {centres} centres): figures "
