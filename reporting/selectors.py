@@ -336,33 +336,35 @@ def stage_counts_at(people: QuerySet[Returnee], points: list[date]) -> list[dict
         return empty
     stages = list(DisengagementStage.values)  # most worrying first
     ranks = " ".join("WHEN %s THEN " + str(i) for i, _stage in enumerate(stages))
-    who, who_params = people.values("pk").query.sql_with_params()
+    who, who_params = people.values("pk", "sex").query.sql_with_params()
+    # The people's sex comes along with their ratings (no second pass over the registry),
+    # and only spans still open at the first point can count at any point.
     sql = f"""
         WITH days AS (
-            SELECT r.returnee_id, r.assessed_on,
+            SELECT r.returnee_id, w.sex, r.assessed_on,
                    MIN(CASE r.disengagement {ranks} END) AS worst
             FROM rehabilitation_progressrating r
-            WHERE r.returnee_id IN ({who}) AND r.assessed_on <= %s
-            GROUP BY r.returnee_id, r.assessed_on
+            JOIN ({who}) AS w(id, sex) ON w.id = r.returnee_id
+            WHERE r.assessed_on <= %s
+            GROUP BY r.returnee_id, w.sex, r.assessed_on
         ), spans AS (
-            SELECT returnee_id, assessed_on, worst,
+            SELECT sex, assessed_on, worst,
                    LEAD(assessed_on) OVER (PARTITION BY returnee_id ORDER BY assessed_on)
                        AS until
             FROM days
         )
-        SELECT p.point, a.sex, s.worst, count(*)
+        SELECT p.point, s.sex, s.worst, count(*)
         FROM spans s
-        JOIN returnees_returnee a ON a.id = s.returnee_id
         JOIN unnest(%s::date[]) AS p(point)
           ON s.assessed_on <= p.point AND (s.until IS NULL OR s.until > p.point)
-        WHERE s.worst IS NOT NULL
+        WHERE s.worst IS NOT NULL AND (s.until IS NULL OR s.until > %s)
         GROUP BY 1, 2, 3
     """  # noqa: S608 - the subquery is the ORM's, every value a parameter
     index = {point: i for i, point in enumerate(points)}
     with transaction.atomic(), connection.cursor() as cursor:
         # Sorting a million ratings' days in memory rather than on disk: this query only.
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(sql, [*stages, *who_params, points[-1], list(points)])
+        cursor.execute(sql, [*stages, *who_params, points[-1], list(points), min(points)])
         for point, sex, worst, n in cursor.fetchall():
             if sex in empty[index[point]]:
                 empty[index[point]][sex][stages[worst]] += n

@@ -129,7 +129,7 @@ def parse_query(text: str) -> tuple[str, date | None, str]:
 
 
 def _scoped(user, filters: ReturneeFilters) -> QuerySet[Returnee]:
-    people = policy.returnees_visible_to(user)
+    people = policy.returnees_visible_to(user, residents_first=True)
     if filters.status:
         people = people.filter(status=filters.status)
     if filters.sex:

@@ -127,6 +127,7 @@ class RecordWriteBase:
         return {k: v for k, v in serializer.validated_data.items() if k in fields}
 
     def _answer(self, record, code) -> Response:
+        policy.request_memo_forget(self.request.user)  # the write may have moved someone
         record = self.get_queryset().get(pk=record.pk)  # as the caller may read it
         data = self.get_serializer(record).data
         self.touched = [record.pk]

@@ -268,8 +268,9 @@ class PersonViewSet(RecordWrites, PageContextMixin, AuditedViewSet):
     def get_object(self):
         """The one person, as the policy opens it (an opened sealed record too); filters of
         the list, such as `updated_since`, do not apply."""
-        person = policy.returnee_get_for_user(self.request.user, self.kwargs["pk"])
-        return self._with_related(Returnee.objects.filter(pk=person.pk)).get()
+        return policy.returnee_get_for_user(
+            self.request.user, self.kwargs["pk"], with_related=self._with_related
+        )
 
     def page_context(self, records):
         """Field groups come from the policy, for a whole page of people at once; so do the

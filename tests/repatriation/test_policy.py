@@ -136,6 +136,21 @@ def test_ended_placement_takes_person_out_of_centre_scope(client, world):
     assert client.get(reverse("returnees:detail", args=[world["person_a"].pk])).status_code == 404
 
 
+def test_a_partners_reach_is_kept_for_the_request_until_a_write(world):
+    """The access check and the serializer share one answer per request; after a write
+    (here the placement that covered the person ends) it is decided afresh."""
+    partner = type(world["users"][Role.PARTNER_AGENCY]).objects.get(
+        pk=world["users"][Role.PARTNER_AGENCY].pk
+    )
+    person = world["person_a"]
+    assert policy.field_groups_for(partner, person) == {FieldGroup.IDENTITY, FieldGroup.EDUCATION}
+    person.placements.update(ended_on=date(2026, 6, 1))
+    assert policy.field_groups_for(partner, person) == {FieldGroup.IDENTITY, FieldGroup.EDUCATION}
+    policy.request_memo_forget(partner)
+    assert policy.field_groups_for(partner, person) == frozenset()
+    assert not policy.can(partner, Action.VIEW, person)
+
+
 def test_superuser_flag_grants_nothing_by_itself(client, world):
     outsider = world["users"]["outsider"]
     outsider.is_superuser = True

@@ -334,6 +334,10 @@ def test_stage_counts_in_sql_equal_the_per_person_walk(users, db):
         (1, date(2026, 4, 30), "adheres", other),  # same day, worse stage wins
         (2, date(2026, 1, 15), "renounced", rater),
         (3, date(2026, 6, 30), "ambivalent", rater),  # on a point's own day
+        # Spans over before the first point count nowhere; the one still open everywhere.
+        (2, date(2025, 11, 3), "adheres", rater),
+        (4, date(2025, 10, 1), "ambivalent", rater),
+        (4, date(2025, 12, 1), "adheres", rater),
     ]
     for index, day, stage, who in plan:
         ProgressRating.objects.create(
@@ -356,3 +360,4 @@ def test_stage_counts_in_sql_equal_the_per_person_walk(users, db):
         walked.append(counts)
     assert stage_counts_at(chosen, points) == walked
     assert walked[3]["F"]["adheres"] == 2 and walked[5]["F"]["ambivalent"] == 1
+    assert walked[0]["M"] == {"renounced": 1, "ambivalent": 0, "adheres": 1}

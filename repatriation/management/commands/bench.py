@@ -30,9 +30,7 @@ class Command(BaseCommand):
             "JSON file): for checking one change.",
         )
 
-    def handle(
-        self, *args, size, audit_events, repeat, fresh, seed_only, output, only, **options
-    ):
+    def handle(self, *args, size, audit_events, repeat, fresh, seed_only, output, only, **options):
         name = f"repatriation_bench_{size}"
         bench.database_prepare(name=name, fresh=fresh)
         call_command("migrate", verbosity=0, interactive=False)
