@@ -222,16 +222,7 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
         here = policy.returnees_visible_to(user).filter(
             placements__centre=centre, placements__ended_on__isnull=True
         )
-        page = here.order_by("primary_name", "pk")
-        last = _resident_after(here, after)
-        if last is not None:
-            page = page.filter(
-                Q(primary_name__gt=last.primary_name)
-                | Q(primary_name=last.primary_name, pk__gt=last.pk)
-            )
-        residents = list(page[: RESIDENTS_PAGE + 1])
-        more = residents[RESIDENTS_PAGE - 1].pk if len(residents) > RESIDENTS_PAGE else None
-        residents = residents[:RESIDENTS_PAGE]
+        residents, more = residents_page(here, after)
         reviews_due = list(
             here.filter(
                 Q(plan__isnull=True)
@@ -264,6 +255,21 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
     return views
 
 
+def residents_page(people, after: str = "", size: int = RESIDENTS_PAGE):
+    """A page of `people` by name, from the resident `after` (a "More residents" link's
+    id); with the last one shown when there are more, else None."""
+    page = people.order_by("primary_name", "pk")
+    last = _resident_after(people, after)
+    if last is not None:
+        page = page.filter(
+            Q(primary_name__gt=last.primary_name)
+            | Q(primary_name=last.primary_name, pk__gt=last.pk)
+        )
+    rows = list(page[: size + 1])
+    more = rows[size - 1].pk if len(rows) > size else None
+    return rows[:size], more
+
+
 def _resident_after(here, after: str):
     """The resident a "More" link points after; anything else starts from the first."""
     if not after.isascii() or not after.isdigit() or len(after) > 18:
@@ -273,12 +279,11 @@ def _resident_after(here, after: str):
 
 def _residents_of_my_centres(user):
     """People the user may see who live now at one of the user's centres: the pupils whose
-    classes the attendance sheet offers and lists."""
+    classes the attendance sheet offers and lists. By their ids, read first (a subquery
+    had the planner read every current placement: 47 ms a query at a million people)."""
     from repatriation import policy
 
-    return policy.returnees_visible_to(user).filter(
-        placements__ended_on__isnull=True, placements__centre__in=policy.user_centres(user)
-    )
+    return policy.returnees_visible_to(user).filter(pk__in=policy.resident_ids(user))
 
 
 def class_choices(*, user) -> list[tuple[str, str]]:

@@ -224,15 +224,19 @@ def caregiver_unavailable(*, children_ids) -> set[int]:
     return {child for parent in held for child in parents[parent]}
 
 
-def activity_sheet(*, user, activity: Activity, month: date):
-    """Residents of the activity's centre the user may record for, with the month's figure."""
+def activity_sheet(*, user, activity: Activity, month: date, after: str = ""):
+    """A page of the residents of the activity's centre the user may record for, by name
+    from the resident `after`, each with the month's figure; and the last resident shown
+    when there are more (every resident is reached, a page at a time)."""
     from ..services.progress import residents_for_records
+    from .placements import residents_page
 
     # One active placement per person (a constraint), so the join repeats nobody.
-    people = list(
-        residents_for_records(actor=user, centre=activity.centre)
-        .only("id", "case_number", "primary_name")
-        .order_by("primary_name")[:500]
+    people, more = residents_page(
+        residents_for_records(actor=user, centre=activity.centre).only(
+            "id", "case_number", "primary_name"
+        ),
+        after,
     )
     recorded = {
         row.returnee_id: row
@@ -240,7 +244,7 @@ def activity_sheet(*, user, activity: Activity, month: date):
             activity=activity, month=month, returnee__in=people
         )
     }
-    return [(person, recorded.get(person.pk)) for person in people]
+    return [(person, recorded.get(person.pk)) for person in people], more
 
 
 def activities_for(*, user) -> list[Activity]:

@@ -71,7 +71,9 @@ def activity_sheet(request, pk):
     activity = _activity_for(request.user, pk)
     month = month_of(request.GET.get("month", "")) or selectors.month_start(timezone.localdate())
     bad_month = "month" in request.GET and month_of(request.GET["month"]) is None
-    rows = selectors.activity_sheet(user=request.user, activity=activity, month=month)
+    rows, more_after = selectors.activity_sheet(
+        user=request.user, activity=activity, month=month, after=request.GET.get("after", "")
+    )
     return render(
         request,
         "rehabilitation/activity_sheet.html",
@@ -80,6 +82,7 @@ def activity_sheet(request, pk):
             "month": month,
             "month_value": f"{month:%Y-%m}",
             "bad_month": bad_month,
+            "more_after": more_after,
             "rows": [
                 {
                     "person": p,

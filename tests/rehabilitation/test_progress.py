@@ -228,6 +228,32 @@ def test_participation_saves_one_row_through_htmx(client, staff, world, football
     assert ActivityParticipation.objects.get().times == 8
 
 
+def test_the_activity_sheet_reaches_every_resident_a_page_at_a_time(client, staff, world, football):
+    """A large centre's sheet is paged by name (it used to stop silently at 500); "More
+    residents" keeps the month and goes on after the last resident shown."""
+    from rehabilitation.selectors.placements import RESIDENTS_PAGE
+    from tests.factories import PlacementFactory, ReturneeFactory
+
+    for i in range(RESIDENTS_PAGE + 2):
+        PlacementFactory(
+            centre=staff["centre_a"], returnee=ReturneeFactory(primary_name=f"Pupil {i:03d}")
+        )
+    client.force_login(staff["teacher"])
+    url = reverse("rehabilitation:activity", args=[football.pk])
+    first = client.get(url, {"month": "2026-10"})
+    names = [item["person"].primary_name for item in first.context["rows"]]
+    assert len(names) == RESIDENTS_PAGE and names == sorted(names)
+    more = first.context["more_after"]
+    assert f'href="?month=2026-10&amp;after={more}"' in first.content.decode()
+    second = client.get(url, {"month": "2026-10", "after": more})
+    rest = [item["person"].primary_name for item in second.context["rows"]]
+    assert second.context["more_after"] is None
+    assert min(rest) > max(names)
+    everyone = set(names) | set(rest)
+    placed = staff["centre_a"].placements.filter(ended_on__isnull=True).count()
+    assert len(everyone) == len(names) + len(rest) == placed
+
+
 def test_a_stale_participation_figure_is_refused(client, staff, world, football):
     """Two staff on the same sheet: the second save, from a sheet showing a blank, does not
     overwrite the first."""
