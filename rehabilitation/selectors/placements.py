@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,41 +119,37 @@ class AdaptationStatus:
 
 
 def adaptation_status(*, people) -> list[AdaptationStatus]:
-    """The 30-day checklist of everyone in `people` with an adaptation placement, in a fixed
-    number of queries: arrival medical, psychological screening, needs assessment (intake,
-    with the education level), family tracing started (a relative at home or a relationship)."""
+    """The 30-day checklist of everyone in `people` with an adaptation placement, in one
+    query whatever their number: arrival medical, psychological screening, needs assessment
+    (intake, with the education level), family tracing started (a relative at home or a
+    relationship)."""
     from repatriation.medical.models import MedicalAssessment, Stage
 
-    placements = {
-        p.returnee_id: p
-        for p in Placement.objects.filter(
-            returnee__in=people, ended_on__isnull=True, kind=Placement.Kind.ADAPTATION
+    mine = {"returnee": OuterRef("pk")}
+    if not isinstance(people, QuerySet):
+        people = [person.pk for person in people]
+    adapting = (
+        Returnee.objects.filter(
+            pk__in=people,
+            placements__ended_on__isnull=True,
+            placements__kind=Placement.Kind.ADAPTATION,
         )
-    }
-    ids = list(placements)
-    arrival = set(
-        MedicalAssessment.objects.filter(returnee_id__in=ids, stage=Stage.ARRIVAL).values_list(
-            "returnee_id", flat=True
+        .annotate(
+            adaptation_started=F("placements__started_on"),
+            arrival_done=Exists(MedicalAssessment.objects.filter(**mine, stage=Stage.ARRIVAL)),
+            screening_done=Exists(
+                MedicalAssessment.objects.filter(**mine, mental_health_score__isnull=False)
+            ),
+            intake_done=Exists(IntakeAssessment.objects.filter(**mine)),
+            tracing_done=Exists(RelativeAtHome.objects.filter(**mine))
+            | Exists(Relationship.objects.filter(person=OuterRef("pk"))),
         )
-    )
-    screened = set(
-        MedicalAssessment.objects.filter(
-            returnee_id__in=ids, mental_health_score__isnull=False
-        ).values_list("returnee_id", flat=True)
-    )
-    intake = set(
-        IntakeAssessment.objects.filter(returnee_id__in=ids).values_list("returnee_id", flat=True)
-    )
-    tracing = set(
-        RelativeAtHome.objects.filter(returnee_id__in=ids).values_list("returnee_id", flat=True)
-    )
-    tracing |= set(
-        Relationship.objects.filter(person_id__in=ids).values_list("person_id", flat=True)
+        .order_by("pk")
     )
     today = timezone.localdate()
     result = []
-    for person in Returnee.objects.filter(pk__in=ids).order_by("pk"):
-        started = placements[person.pk].started_on
+    for person in adapting:
+        started = person.adaptation_started
         result.append(
             AdaptationStatus(
                 returnee=person,
@@ -161,10 +157,10 @@ def adaptation_status(*, people) -> list[AdaptationStatus]:
                 due_on=started + timedelta(days=ADAPTATION_DAYS),
                 day=(today - started).days + 1,
                 items=(
-                    (str(_("Arrival medical assessment")), person.pk in arrival),
-                    (str(_("Psychological screening")), person.pk in screened),
-                    (str(_("Needs assessment and education level")), person.pk in intake),
-                    (str(_("Family tracing started")), person.pk in tracing),
+                    (str(_("Arrival medical assessment")), person.arrival_done),
+                    (str(_("Psychological screening")), person.screening_done),
+                    (str(_("Needs assessment and education level")), person.intake_done),
+                    (str(_("Family tracing started")), person.tracing_done),
                 ),
             )
         )
