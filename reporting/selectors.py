@@ -89,6 +89,14 @@ class Month:
         return Month(date(index // 12, index % 12 + 1, 1))
 
 
+def _about(people: QuerySet[Returnee], path: str = "returnee") -> Q:
+    """Records about `people`. Everyone (the ministry's report) needs no condition: at a
+    million people the semi-join to the whole registry cost more than the count itself."""
+    if not people.query.has_filters():
+        return Q()
+    return Q(**{f"{path}__in": people})
+
+
 def _born_between(on: date, low: int, high: int) -> Q:
     """Aged at least `low` and under `high` years on `on`."""
 
@@ -124,7 +132,7 @@ def people_by_sex_and_age(month: Month, people: QuerySet[Returnee]) -> dict:
 def arrivals_by_operation(month: Month, people: QuerySet[Returnee]) -> dict:
     """Arrivals home (the case's step to Arrived) during the month, by operation code, and
     since the programme began."""
-    arrived = CaseEvent.objects.filter(to_status=CaseStatus.ARRIVED, returnee__in=people)
+    arrived = CaseEvent.objects.filter(_about(people), to_status=CaseStatus.ARRIVED)
     this_month = (
         arrived.filter(occurred_at__gte=month.start, occurred_at__lt=month.end)
         .values("returnee__manifest_entries__operation__code")
@@ -145,7 +153,7 @@ def status_movements(month: Month, people: QuerySet[Returnee]) -> list[tuple[str
     return [
         (row["from_status"], row["to_status"], row["n"])
         for row in CaseEvent.objects.filter(
-            returnee__in=people,
+            _about(people),
             kind=CaseEvent.Kind.TRANSITION,
             occurred_at__gte=month.start,
             occurred_at__lt=month.end,
@@ -159,7 +167,7 @@ def status_movements(month: Month, people: QuerySet[Returnee]) -> list[tuple[str
 def verification_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     """Pending, verified, rejected, inconclusive now; decisions in the month and the median
     days from opening to decision among them."""
-    verifications = NationalityVerification.objects.filter(returnee__in=people)
+    verifications = NationalityVerification.objects.filter(_about(people))
     counts = dict(
         verifications.values_list("decision").annotate(n=Count("pk")).values_list("decision", "n")
     )
@@ -178,7 +186,7 @@ def verification_figures(month: Month, people: QuerySet[Returnee]) -> dict:
 def health_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     """Assessments in the month by stage and by triage level; follow-ups due in the month
     and overdue at its end (counts only)."""
-    assessments = MedicalAssessment.objects.filter(returnee__in=people)
+    assessments = MedicalAssessment.objects.filter(_about(people))
     in_month = assessments.filter(assessed_on__gte=month.first, assessed_on__lte=month.last)
     by_stage = dict(in_month.values_list("stage").annotate(n=Count("pk")))
     by_triage = dict(in_month.values_list("triage").annotate(n=Count("pk")))
@@ -219,12 +227,12 @@ def education_figures(month: Month, people: QuerySet[Returnee]) -> dict:
         Q(ended_on__isnull=True) | Q(ended_on__gt=month.last)
     )
     by_level = dict(
-        Enrolment.objects.filter(open_at_end, returnee__in=people)
+        Enrolment.objects.filter(open_at_end, _about(people))
         .values_list("level")
         .annotate(n=Count("returnee", distinct=True))
     )
     attendance = MonthlyAttendance.objects.filter(
-        month=month.first, enrolment__returnee__in=people
+        _about(people, "enrolment__returnee"), month=month.first
     ).aggregate(
         expected=Sum("days_expected"),
         present=Sum("days_present"),
@@ -238,7 +246,7 @@ def education_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     from rehabilitation.models import ActivityParticipation
 
     active = (
-        ActivityParticipation.objects.filter(month=month.first, returnee__in=people, times__gt=0)
+        ActivityParticipation.objects.filter(_about(people), month=month.first, times__gt=0)
         .values("activity__kind")
         .annotate(n=Count("returnee", distinct=True))
     )
@@ -261,7 +269,7 @@ def stages_at(people: QuerySet[Returnee], points: list[date]) -> list[dict[int, 
         output_field=IntegerField(),
     )
     days = (
-        ProgressRating.objects.filter(returnee__in=people, assessed_on__lte=points[-1])
+        ProgressRating.objects.filter(_about(people), assessed_on__lte=points[-1])
         .values("returnee_id", "assessed_on")
         .annotate(worst=Min(rank))
         .order_by("returnee_id", "assessed_on")
@@ -305,7 +313,7 @@ def psychosocial_figures(month: Month, people: QuerySet[Returnee], trend_months:
     )
     assessed = (
         ProgressRating.objects.filter(
-            returnee__in=people, assessed_on__gte=month.first, assessed_on__lte=month.last
+            _about(people), assessed_on__gte=month.first, assessed_on__lte=month.last
         )
         .values("returnee", "assessed_on")
         .distinct()
@@ -374,16 +382,14 @@ def stage_counts_at(people: QuerySet[Returnee], points: list[date]) -> list[dict
 def legal_by_status(people: QuerySet[Returnee]) -> dict[str, int]:
     """Proceedings by status now. For the ministry's report only."""
     return dict(
-        LegalProceeding.objects.filter(returnee__in=people)
-        .values_list("status")
-        .annotate(n=Count("pk"))
+        LegalProceeding.objects.filter(_about(people)).values_list("status").annotate(n=Count("pk"))
     )
 
 
 def reintegration_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     """Moved to reintegration in the month, follow-up visits made, cases closed by reason."""
     events = CaseEvent.objects.filter(
-        returnee__in=people,
+        _about(people),
         kind=CaseEvent.Kind.TRANSITION,
         occurred_at__gte=month.start,
         occurred_at__lt=month.end,
@@ -396,7 +402,7 @@ def reintegration_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     return {
         "reintegrated": events.filter(to_status=CaseStatus.REINTEGRATION).count(),
         "visits": FollowUpVisit.objects.filter(
-            returnee__in=people, visited_on__gte=month.first, visited_on__lte=month.last
+            _about(people), visited_on__gte=month.first, visited_on__lte=month.last
         ).count(),
         "closed": closed,
     }
@@ -405,7 +411,7 @@ def reintegration_figures(month: Month, people: QuerySet[Returnee]) -> dict:
 def placements_in_month(month: Month, people: QuerySet[Returnee]) -> dict:
     """Placements begun in the month: first placements and transfers between centres."""
     began = Placement.objects.filter(
-        returnee__in=people, started_on__gte=month.first, started_on__lte=month.last
+        _about(people), started_on__gte=month.first, started_on__lte=month.last
     ).exclude(kind=Placement.Kind.ADAPTATION)
     earlier = (
         Placement.objects.filter(returnee=OuterRef("returnee"), ended_on=OuterRef("started_on"))

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from rehabilitation.models import (
     AssessmentInstrument,
+    Centre,
     DisengagementStage,
     Enrolment,
     ProgressRating,
@@ -89,6 +90,18 @@ def test_the_figures_of_a_known_population(population, db):
     assert stages["M"] == {"renounced": 5, "ambivalent": 4, "adheres": 0}
     education = selectors.education_figures(month, population)
     assert education["by_level"] == {"preschool": 3, "primary": 4}
+
+
+def test_everyone_counted_without_a_join_equals_everyone_through_one(population, db):
+    """The ministry's report (everyone) counts records with no condition on people; the same
+    people through a condition (the path every other audience takes) give every figure
+    the same."""
+    month = selectors.Month(LAST_MONTH)
+    kwargs = {"centres": Centre.objects.all(), "include_legal": True}
+    everyone = selectors.monthly_figures(month, people=Returnee.objects.all(), **kwargs)
+    through = selectors.monthly_figures(month, people=Returnee.objects.filter(pk__gt=0), **kwargs)
+    assert everyone == through
+    assert everyone["people"]["women"] == 23
 
 
 def test_the_most_worrying_stage_of_a_day_counts(population, users, db):
