@@ -345,8 +345,10 @@ def stage_counts_at(people: QuerySet[Returnee], points: list[date]) -> list[dict
     stages = list(DisengagementStage.values)  # most worrying first
     ranks = " ".join("WHEN %s THEN " + str(i) for i, _stage in enumerate(stages))
     who, who_params = people.values("pk", "sex").query.sql_with_params()
-    # The people's sex comes along with their ratings (no second pass over the registry),
-    # and only spans still open at the first point can count at any point.
+    # The people's sex comes along with their ratings (no second pass over the registry).
+    # Each span of days covers the points from the first on or after its start to the last
+    # before its end: those two positions (width_bucket over the sorted points) are counted,
+    # not every span against every point, and spans over before the first point drop out.
     sql = f"""
         WITH days AS (
             SELECT r.returnee_id, w.sex, r.assessed_on,
@@ -361,21 +363,36 @@ def stage_counts_at(people: QuerySet[Returnee], points: list[date]) -> list[dict
                        AS until
             FROM days
         )
-        SELECT p.point, s.sex, s.worst, count(*)
-        FROM spans s
-        JOIN unnest(%s::date[]) AS p(point)
-          ON s.assessed_on <= p.point AND (s.until IS NULL OR s.until > p.point)
-        WHERE s.worst IS NOT NULL AND (s.until IS NULL OR s.until > %s)
-        GROUP BY 1, 2, 3
+        SELECT sex, worst,
+               width_bucket(assessed_on - 1, %s::date[]),
+               coalesce(width_bucket(until - 1, %s::date[]), %s),
+               count(*)
+        FROM spans
+        WHERE worst IS NOT NULL AND (until IS NULL OR until > %s)
+        GROUP BY 1, 2, 3, 4
     """  # noqa: S608 - the subquery is the ORM's, every value a parameter
-    index = {point: i for i, point in enumerate(points)}
+    order = sorted(range(len(points)), key=lambda i: points[i])
+    ascending = [points[i] for i in order]
     with transaction.atomic(), connection.cursor() as cursor:
         # Sorting a million ratings' days in memory rather than on disk: this query only.
         cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(sql, [*stages, *who_params, points[-1], list(points), min(points)])
-        for point, sex, worst, n in cursor.fetchall():
-            if sex in empty[index[point]]:
-                empty[index[point]][sex][stages[worst]] += n
+        cursor.execute(
+            sql,
+            [
+                *stages,
+                *who_params,
+                ascending[-1],
+                ascending,
+                ascending,
+                len(ascending),
+                ascending[0],
+            ],
+        )
+        for sex, worst, first, stop, n in cursor.fetchall():
+            for position in range(first, stop):
+                counts = empty[order[position]]
+                if sex in counts:
+                    counts[sex][stages[worst]] += n
     return empty
 
 
