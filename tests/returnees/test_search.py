@@ -1,6 +1,6 @@
 """One search box across scripts and spellings; duplicate candidates before registration."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -125,6 +125,25 @@ def test_a_corrected_date_of_birth_or_sex_moves_the_person_to_the_new_block(user
     assert duplicate_candidates(**kwargs, date_of_birth=date(1990, 3, 14), sex="F") == []
     found = duplicate_candidates(**kwargs, date_of_birth=date(1985, 6, 1), sex="M")
     assert [c.returnee.pk for c in found] == [aigerim.pk]
+
+
+def test_among_many_of_one_name_the_one_born_that_day_is_a_candidate(users, monkeypatch):
+    """A common name fills the block: of the names as near as each other, those born
+    nearest the day come first, so a cap on candidates keeps the person registered twice."""
+    from returnees import selectors
+
+    monkeypatch.setattr(selectors, "DUPLICATE_CANDIDATES", 3)
+    born = date(2016, 5, 1)
+    for days in range(10, 130, 12):  # ten boys called Yusuf, none born that day
+        ReturneeFactory(
+            primary_name="Юсуф", name_latin="Yusuf", sex="M", date_of_birth=born - timedelta(days)
+        )
+    same = ReturneeFactory(primary_name="Юсуф", name_latin="Yusuf", sex="M", date_of_birth=born)
+    found = duplicate_candidates(
+        user=users[Role.CASEWORKER], full_name="Yusuf", date_of_birth=born, sex="M"
+    )
+    same_found = [c for c in found if c.returnee == same]
+    assert same_found and "same date of birth" in same_found[0].reasons
 
 
 def _name_plans(run, *, without: tuple[str, ...]) -> list[str]:
