@@ -373,7 +373,7 @@ def duplicate_candidates(
             ).values_list("person_id", "relative__primary_name")
         )
     found = people.in_bulk(list(best))
-    candidates = []
+    ranked: list[tuple[int, Candidate]] = []
     for pk, (name_score, name) in best.items():
         person = found.get(pk)
         if person is None:
@@ -393,11 +393,12 @@ def duplicate_candidates(
             elif alike < 60:
                 reasons.append(_("another mother"))
                 score -= 15
-        score = max(0, min(score, 100))
         if score >= DUPLICATE_THRESHOLD:
-            candidates.append(Candidate(person, score, name, tuple(reasons)))
-    candidates.sort(key=lambda c: (-c.score, c.returnee.pk))
-    return candidates[:limit]
+            ranked.append((score, Candidate(person, max(0, min(score, 100)), name, tuple(reasons))))
+    # Ranked by the score before it is capped at 100 for display: a full name match born the
+    # same day comes before a full name match born another day.
+    ranked.sort(key=lambda pair: (-pair[0], pair[1].returnee.pk))
+    return [candidate for _score, candidate in ranked[:limit]]
 
 
 def returnee_detail(*, returnee: Returnee) -> Returnee:

@@ -129,7 +129,8 @@ def test_a_corrected_date_of_birth_or_sex_moves_the_person_to_the_new_block(user
 
 def test_among_many_of_one_name_the_one_born_that_day_is_a_candidate(users, monkeypatch):
     """A common name fills the block: of the names as near as each other, those born
-    nearest the day come first, so a cap on candidates keeps the person registered twice."""
+    nearest the day come first, so a cap on candidates keeps the person registered twice;
+    and they rank first, though the shown score is capped at 100 for all of them."""
     from returnees import selectors
 
     monkeypatch.setattr(selectors, "DUPLICATE_CANDIDATES", 3)
@@ -142,8 +143,10 @@ def test_among_many_of_one_name_the_one_born_that_day_is_a_candidate(users, monk
     found = duplicate_candidates(
         user=users[Role.CASEWORKER], full_name="Yusuf", date_of_birth=born, sex="M"
     )
-    same_found = [c for c in found if c.returnee == same]
-    assert same_found and "same date of birth" in same_found[0].reasons
+    # First, though every one of them matches the name fully (each shown as 100).
+    assert found[0].returnee == same and found[0].score == 100
+    assert "same date of birth" in found[0].reasons
+    assert all(c.score == 100 for c in found)
 
 
 def _name_plans(run, *, without: tuple[str, ...]) -> list[str]:
