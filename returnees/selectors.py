@@ -224,38 +224,47 @@ class DaysApart(Func):
     output_field = IntegerField()
 
 
-def _name_candidates(
-    text: str, names: QuerySet[ReturneeName], *, whole: bool, born: date | None = None
+def _search_candidates(
+    text: str, names: QuerySet[ReturneeName]
 ) -> list[tuple[int, str, name_keys.Keys]]:
-    """(returnee id, name, its stored keys) for the names that may match, nearest first.
-
-    On PostgreSQL two queries, each a nearest-neighbour scan of a GiST trigram index: the
-    folded key, by similarity of whole names (`whole`: duplicates, see _block_candidates)
-    or of a part of a name (search); and the consonant skeleton, against names written in
-    Arabic script, or against every name when the query itself is Arabic. Elsewhere, any
-    word of the query as a substring.
-    """
-    key, skeleton = name_keys.name_key(text), name_keys.name_skeleton(text)
+    """(returnee id, name, its stored keys) for the names that may contain `text`, nearest
+    first: on PostgreSQL the folded key by word similarity and the consonant skeleton (see
+    _skeleton_peers), each a nearest-neighbour scan of a GiST trigram index."""
     if connection.vendor != "postgresql":
-        condition = Q(pk__in=[])
-        for token in (t for t in key.split() if len(t) >= 2):
-            condition |= Q(search_key__contains=token)
-        for bone in (t for t in skeleton.split() if len(t) >= 2):
-            condition |= Q(skeleton__contains=bone)
-        return _with_keys(names.filter(condition).values_list(*_CANDIDATE_FIELDS)[:2000])
-    if whole:
-        return _block_candidates(text, names, born=born)
+        return _substring_candidates(text, names)
+    key, skeleton = name_keys.name_key(text), name_keys.name_skeleton(text)
     rows = list(
         names.order_by(WordDistance(F("search_key"), Value(key))).values_list(*_CANDIDATE_FIELDS)[
             :SEARCH_CANDIDATES
         ]
     )
     if skeleton:
-        by_skeleton = names.order_by(WordDistance(F("skeleton"), Value(skeleton)))
-        if name_keys.script_of(text) != "arab":
-            by_skeleton = by_skeleton.filter(script="arab")
-        rows += list(by_skeleton.values_list(*_CANDIDATE_FIELDS)[:SEARCH_CANDIDATES])
+        rows += list(
+            _skeleton_peers(names, text)
+            .order_by(WordDistance(F("skeleton"), Value(skeleton)))
+            .values_list(*_CANDIDATE_FIELDS)[:SEARCH_CANDIDATES]
+        )
     return _with_keys(rows)
+
+
+def _skeleton_peers(names: QuerySet[ReturneeName], text: str) -> QuerySet[ReturneeName]:
+    """The names `text` is compared with by consonant skeleton: those written in Arabic
+    script, or every name when `text` itself is Arabic (their own indexes, migration 0010)."""
+    return names if name_keys.script_of(text) == "arab" else names.filter(script="arab")
+
+
+def _substring_candidates(
+    text: str, names: QuerySet[ReturneeName]
+) -> list[tuple[int, str, name_keys.Keys]]:
+    """Without PostgreSQL (the embedded demo): names holding any word of `text`, folded or
+    as a skeleton, as a substring."""
+    key, skeleton = name_keys.name_key(text), name_keys.name_skeleton(text)
+    condition = Q(pk__in=[])
+    for token in (t for t in key.split() if len(t) >= 2):
+        condition |= Q(search_key__contains=token)
+    for bone in (t for t in skeleton.split() if len(t) >= 2):
+        condition |= Q(skeleton__contains=bone)
+    return _with_keys(names.filter(condition).values_list(*_CANDIDATE_FIELDS)[:2000])
 
 
 def _names_of(people: QuerySet[Returnee]) -> QuerySet[ReturneeName]:
@@ -266,7 +275,7 @@ def _names_of(people: QuerySet[Returnee]) -> QuerySet[ReturneeName]:
 
 
 def _block_candidates(
-    text: str, names: QuerySet[ReturneeName], *, born: date | None
+    text: str, names: QuerySet[ReturneeName], *, born: date
 ) -> list[tuple[int, str, name_keys.Keys]]:
     """The names nearest to `text` in the duplicate check's block (`names`, already cut to
     it), by folded key and, against Arabic script, by skeleton; among names as near, the
@@ -276,18 +285,21 @@ def _block_candidates(
     DUPLICATE_CANDIDATES names. For a common name the planner instead estimated a bitmap of
     every similar name in the block and a sort cheaper (it is not: "Yusuf", a boy's two-year
     block at a million people, 93 ms against 2 ms), so bitmaps are off for these queries."""
+    if connection.vendor != "postgresql":
+        return _substring_candidates(text, names)
     key, skeleton = name_keys.name_key(text), name_keys.name_skeleton(text)
-    nearest_born = (DaysApart(F("date_of_birth"), Value(born)),) if born else ()
+    nearest_born = DaysApart(F("date_of_birth"), Value(born))
     queries = [
         names.filter(search_key__trigram_similar=key).order_by(
-            TrigramDistance("search_key", key), *nearest_born
+            TrigramDistance("search_key", key), nearest_born
         )
     ]
     if skeleton:
-        by_skeleton = names.filter(skeleton__trigram_similar=skeleton)
-        if name_keys.script_of(text) != "arab":
-            by_skeleton = by_skeleton.filter(script="arab")
-        queries.append(by_skeleton.order_by(TrigramDistance("skeleton", skeleton), *nearest_born))
+        queries.append(
+            _skeleton_peers(names, text)
+            .filter(skeleton__trigram_similar=skeleton)
+            .order_by(TrigramDistance("skeleton", skeleton), nearest_born)
+        )
     rows = []
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_bitmapscan = off")
@@ -319,7 +331,7 @@ def _search_page(people: QuerySet[Returnee], text: str, size: int) -> ReturneePa
         return ReturneePage([], None)
     best: dict[int, int] = {}
     query = name_keys.Keys.of(words)
-    for returnee_id, _name, keys in _name_candidates(words, _names_of(people), whole=False):
+    for returnee_id, _name, keys in _search_candidates(words, _names_of(people)):
         score = name_keys.similarity_of_keys(query, keys)
         if score >= MATCH_THRESHOLD and score > best.get(returnee_id, 0):
             best[returnee_id] = score
@@ -357,9 +369,7 @@ def duplicate_candidates(
     names = _names_of(people).filter(**block)
     best: dict[int, tuple[int, str]] = {}
     query = name_keys.Keys.of(full_name)
-    for returnee_id, name, keys in _name_candidates(
-        full_name, names, whole=True, born=date_of_birth
-    ):
+    for returnee_id, name, keys in _block_candidates(full_name, names, born=date_of_birth):
         score = name_keys.similarity_of_keys(query, keys)
         if score > best.get(returnee_id, (0, ""))[0]:
             best[returnee_id] = (score, name)
