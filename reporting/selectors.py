@@ -9,7 +9,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -37,6 +37,7 @@ from rehabilitation.models import (
     Session,
 )
 from repatriation.medical.models import MedicalAssessment
+from repatriation.query_settings import query_settings
 from returnees.models import CaseEvent, CaseStatus, NationalityVerification, Returnee, Sex
 from returnees.selectors import status_counts
 
@@ -373,9 +374,8 @@ def stage_counts_at(people: QuerySet[Returnee], points: list[date]) -> list[dict
     """  # noqa: S608 - the subquery is the ORM's, every value a parameter
     order = sorted(range(len(points)), key=lambda i: points[i])
     ascending = [points[i] for i in order]
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Sorting a million ratings' days in memory rather than on disk: this query only.
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+    # Sorting a million ratings' days in memory rather than on disk: this query only.
+    with query_settings(work_mem="64MB"), connection.cursor() as cursor:
         cursor.execute(
             sql,
             [

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from django.contrib.postgres.search import TrigramDistance
 from django.core import signing
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from rehabilitation.models import Placement, PlanGoal
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
+from repatriation.query_settings import query_settings
 
 from . import names as name_keys
 from .models import (
@@ -301,13 +302,9 @@ def _block_candidates(
             .order_by(TrigramDistance("skeleton", skeleton), nearest_born)
         )
     rows = []
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        try:
-            for query in queries:
-                rows += list(query.values_list(*_CANDIDATE_FIELDS)[:DUPLICATE_CANDIDATES])
-        finally:  # inside a caller's transaction, SET LOCAL would last until it ends
-            cursor.execute("SET LOCAL enable_bitmapscan = on")
+    with query_settings(enable_bitmapscan="off"):
+        for query in queries:
+            rows += list(query.values_list(*_CANDIDATE_FIELDS)[:DUPLICATE_CANDIDATES])
     return _with_keys(rows)
 
 
