@@ -376,28 +376,33 @@ def _agreement_reach(user, agreements: tuple[int, ...]) -> tuple[list[int], list
     return cache[agreements]
 
 
+def _per_request(user, name: str, read: Callable[[], list[int]]) -> list[int]:
+    """`read()` once per request: kept on the user object, which is the request's."""
+    if name not in user.__dict__:
+        user.__dict__[name] = read()
+    return user.__dict__[name]
+
+
 def _user_centre_ids(user) -> list[int]:
     """The user's centres, read once per request."""
-    cached = user.__dict__.get("_policy_centre_ids")
-    if cached is None:
-        cached = user.__dict__["_policy_centre_ids"] = list(
-            user_centres(user).values_list("pk", flat=True)
-        )
-    return cached
+    return _per_request(
+        user, "_policy_centre_ids", lambda: list(user_centres(user).values_list("pk", flat=True))
+    )
 
 
 def resident_ids(user) -> list[int]:
     """Ids of the people placed now at the user's centres, read once per request (one
     index-only query): lists filter by them rather than by a subquery the planner may turn
     into a walk of the whole registry."""
-    cached = user.__dict__.get("_policy_resident_ids")
-    if cached is None:
-        cached = user.__dict__["_policy_resident_ids"] = list(
+    return _per_request(
+        user,
+        "_policy_resident_ids",
+        lambda: list(
             Placement.objects.filter(
                 ended_on__isnull=True, centre__in=_user_centre_ids(user)
             ).values_list("returnee_id", flat=True)
-        )
-    return cached
+        ),
+    )
 
 
 def returnees_visible_to(
