@@ -308,6 +308,19 @@ def test_the_monthly_schedule_covers_every_audience(users, world):
     assert len(runs) == len(scopes) * 3  # three languages each
 
 
+def _rating(person, instrument, day: date, stage: str, rater) -> ProgressRating:
+    """A psychologist's rating of `person` on `day` with only a stage of disengagement."""
+    return ProgressRating.objects.create(
+        returnee=person,
+        instrument=instrument,
+        assessed_on=day,
+        rater=rater,
+        discipline="psychologist",
+        scores={},
+        disengagement=stage,
+    )
+
+
 def test_the_trend_takes_each_months_latest_assessment(users, db):
     from reporting.selectors import stages_at
 
@@ -315,15 +328,7 @@ def test_the_trend_takes_each_months_latest_assessment(users, db):
     instrument = AssessmentInstrument.objects.get(code="rehabilitation-progress")
     woman = ReturneeFactory(sex="F", date_of_birth=date(1990, 1, 1))
     for day, stage in ((date(2026, 6, 10), "adheres"), (date(2026, 8, 3), "renounced")):
-        ProgressRating.objects.create(
-            returnee=woman,
-            instrument=instrument,
-            assessed_on=day,
-            rater=rater,
-            discipline="psychologist",
-            scores={},
-            disengagement=stage,
-        )
+        _rating(woman, instrument, day, stage, rater)
     points = [date(2026, 5, 31), date(2026, 6, 30), date(2026, 7, 31), date(2026, 8, 31)]
     found = stages_at(Returnee.objects.all(), points)
     assert [at.get(woman.pk) for at in found] == [None, "adheres", "adheres", "renounced"]
@@ -353,15 +358,7 @@ def test_stage_counts_in_sql_equal_the_per_person_walk(users, db):
         (4, date(2025, 12, 1), "adheres", rater),
     ]
     for index, day, stage, who in plan:
-        ProgressRating.objects.create(
-            returnee=people[index],
-            instrument=instrument,
-            assessed_on=day,
-            rater=who,
-            discipline="psychologist",
-            scores={},
-            disengagement=stage,
-        )
+        _rating(people[index], instrument, day, stage, who)
     points = [date(2026, m, calendar.monthrange(2026, m)[1]) for m in range(1, 8)]
     chosen = Returnee.objects.filter(pk__in=[p.pk for p in people])
     sex_of = {p.pk: p.sex for p in people}
