@@ -344,9 +344,16 @@ class DecisionForm(forms.Form):
         label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, parents, **kwargs):
+    def __init__(self, *args, parents, parent_rows=None, **kwargs):
+        """`parents`: who may be chosen; `parent_rows`: those people already read, to
+        offer them without reading them again (the case page reads them with the rest)."""
         super().__init__(*args, **kwargs)
-        self.fields["via_parent"].queryset = parents
+        field = self.fields["via_parent"]
+        field.queryset = parents
+        if parent_rows is not None:
+            field.choices = [("", field.empty_label)] + [
+                (parent.pk, field.label_from_instance(parent)) for parent in parent_rows
+            ]
 
 
 class IntakeForm(forms.ModelForm):

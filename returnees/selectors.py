@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,7 +19,6 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -29,15 +29,20 @@ from django.utils.translation import gettext as _
 from rehabilitation.models import Placement, PlanGoal
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
+from repatriation.one_trip import attach
 from repatriation.query_settings import query_settings
 
 from . import names as name_keys
 from .models import (
     CaseEvent,
     CaseStatus,
+    Document,
     EvidenceItem,
     Guardianship,
+    GuardianshipVisit,
+    IntakeAssessment,
     Relationship,
+    RelativeAtHome,
     Returnee,
     ReturneeName,
     VerificationDecision,
@@ -408,40 +413,78 @@ def duplicate_candidates(
     return [candidate for _score, candidate in ranked[:limit]]
 
 
-def returnee_detail(*, returnee: Returnee) -> Returnee:
-    """The person with everything the case page shows, in a fixed number of queries."""
-    return (
-        Returnee.objects.select_related(
-            "household",
-            "assigned_caseworker",
-            "verification",
-            "verification__decided_by",
-            "verification__via_parent",
+CASE_JOINS = (
+    "household",
+    "assigned_caseworker",
+    "verification",
+    "verification__decided_by",
+    "verification__via_parent",
+)
+CASE_EVENTS_SHOWN = 30
+
+
+def case_joins(people: QuerySet[Returnee]) -> QuerySet[Returnee]:
+    """The case page's joins, added to the access helper's own query for the person."""
+    return people.select_related(*CASE_JOINS)
+
+
+def case_record_queries(
+    *, person: Returnee, hidden_event_kinds: frozenset[str] = frozenset()
+) -> dict[str, QuerySet]:
+    """The person's own records on the case page, each a query on the person's id, to be
+    read together (`fetch_together`) and put in place by `case_record_attach`. The
+    timeline is cut to the kinds the user may see and to its newest events."""
+    queries = {
+        "names": ReturneeName.objects.filter(returnee=person).order_by("-is_primary", "id"),
+        "placements": Placement.objects.filter(returnee=person).select_related("centre"),
+        "relationships": Relationship.objects.filter(person=person)
+        .select_related("relative")
+        .order_by("kind"),
+        "relatives_at_home": RelativeAtHome.objects.filter(returnee=person),
+        "guardianships": Guardianship.objects.filter(child=person).select_related(
+            "guardian_relative", "guardian_returnee"
+        ),
+        "guardianship_visits": GuardianshipVisit.objects.filter(guardianship__child=person),
+        "documents": Document.objects.filter(returnee=person),
+        "events": CaseEvent.objects.filter(returnee=person)
+        .exclude(kind__in=hidden_event_kinds)
+        .select_related("actor")[:CASE_EVENTS_SHOWN],
+        "intakes": IntakeAssessment.objects.filter(returnee=person),
+    }
+    if getattr(person, "verification", None):
+        queries["evidence"] = EvidenceItem.objects.filter(
+            verification=person.verification
+        ).select_related("document", "added_by")
+    return queries
+
+
+def case_record_attach(*, person: Returnee, rows: dict[str, list]) -> None:
+    """The rows of `case_record_queries` where `person.names.all()` and the rest find them."""
+    for accessor in ("names", "placements", "relationships", "relatives_at_home", "documents"):
+        attach(person, accessor, rows[accessor])
+    attach(person, "intakes", rows["intakes"])
+    visits = defaultdict(list)
+    for visit in rows["guardianship_visits"]:
+        visits[visit.guardianship_id].append(visit)
+    for guardianship in rows["guardianships"]:
+        attach(guardianship, "visits", visits[guardianship.pk])
+    attach(person, "guardianships", rows["guardianships"])
+    if "evidence" in rows:
+        attach(person.verification, "evidence", rows["evidence"])
+
+
+def named_visible_query(*, user, person: Returnee) -> QuerySet:
+    """Ids of the other people the case page names (relatives, guardians, the parent a
+    child was verified through) whose records the user may open."""
+    named = Q(pk__in=Relationship.objects.filter(person=person).values("relative")) | Q(
+        pk__in=Guardianship.objects.filter(child=person, guardian_returnee__isnull=False).values(
+            "guardian_returnee"
         )
-        .prefetch_related(
-            Prefetch("names", queryset=ReturneeName.objects.order_by("-is_primary", "id")),
-            Prefetch("placements", queryset=Placement.objects.select_related("centre")),
-            Prefetch(
-                "relationships",
-                queryset=Relationship.objects.select_related("relative").order_by("kind"),
-            ),
-            "relatives_at_home",
-            Prefetch(
-                "guardianships",
-                queryset=Guardianship.objects.select_related(
-                    "guardian_relative", "guardian_returnee"
-                ).prefetch_related("visits"),
-            ),
-            Prefetch(
-                "verification__evidence",
-                queryset=EvidenceItem.objects.select_related("document", "added_by"),
-            ),
-            "documents",
-            Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
-            "intakes",
-        )
-        .get(pk=returnee.pk)
     )
+    verification = getattr(person, "verification", None)
+    if verification and verification.via_parent_id:
+        named |= Q(pk=verification.via_parent_id)
+    return policy.returnees_visible_to(user).filter(named).order_by().values_list("pk", flat=True)
 
 
 def parents_of(*, user, returnee: Returnee) -> QuerySet[Returnee]:
@@ -453,8 +496,8 @@ def parents_of(*, user, returnee: Returnee) -> QuerySet[Returnee]:
     )
 
 
-def plan_goals(*, returnee: Returnee) -> list[PlanGoal]:
-    return list(PlanGoal.objects.filter(plan__returnee=returnee))
+def plan_goals_query(*, returnee: Returnee) -> QuerySet[PlanGoal]:
+    return PlanGoal.objects.filter(plan__returnee=returnee)
 
 
 def status_counts(people: QuerySet[Returnee] | None = None) -> dict[str, int]:

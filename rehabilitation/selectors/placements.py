@@ -123,6 +123,11 @@ def adaptation_status(*, people) -> list[AdaptationStatus]:
     query whatever their number: arrival medical, psychological screening, needs assessment
     (intake, with the education level), family tracing started (a relative at home or a
     relationship)."""
+    return adaptation_status_from(adaptation_query(people=people))
+
+
+def adaptation_query(*, people) -> QuerySet[Returnee]:
+    """The rows `adaptation_status_from` reads."""
     from repatriation.medical.models import MedicalAssessment, Stage
 
     mine = {"returnee": OuterRef("pk")}
@@ -146,6 +151,10 @@ def adaptation_status(*, people) -> list[AdaptationStatus]:
         )
         .order_by("pk")
     )
+    return adapting
+
+
+def adaptation_status_from(adapting) -> list[AdaptationStatus]:
     today = timezone.localdate()
     result = []
     for person in adapting:

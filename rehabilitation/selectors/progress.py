@@ -7,11 +7,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
+from repatriation.one_trip import fetch_together
 from returnees.models import Relationship, Returnee
 
 from ..models import (
@@ -37,26 +38,32 @@ def months_back(day: date, n: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def education_of(*, returnee: Returnee) -> list[Enrolment]:
-    """Enrolments with their last six months of attendance (newest first)."""
-    since = months_back(timezone.localdate(), 5)
+def _education_queries(*, returnee: Returnee) -> dict:
+    """Enrolments, and their last six months of attendance (newest first)."""
     from ..models import MonthlyAttendance
 
-    return list(
-        returnee.enrolments.prefetch_related(
-            Prefetch(
-                "attendance",
-                queryset=MonthlyAttendance.objects.filter(month__gte=since).order_by("-month"),
-                to_attr="recent_attendance",
-            )
-        )
-    )
+    since = months_back(timezone.localdate(), 5)
+    return {
+        "enrolments": Enrolment.objects.filter(returnee=returnee),
+        "enrolment_attendance": MonthlyAttendance.objects.filter(
+            enrolment__returnee=returnee, month__gte=since
+        ).order_by("-month"),
+    }
 
 
-def activities_of(*, returnee: Returnee, months: int = 6) -> list[ActivityParticipation]:
+def _education_from(rows: dict) -> list[Enrolment]:
+    attendance = defaultdict(list)
+    for month in rows["enrolment_attendance"]:
+        attendance[month.enrolment_id].append(month)
+    for enrolment in rows["enrolments"]:
+        enrolment.recent_attendance = attendance[enrolment.pk]
+    return rows["enrolments"]
+
+
+def _activities_query(*, returnee: Returnee, months: int = 6):
     since = months_back(timezone.localdate(), months - 1)
-    return list(
-        returnee.activity_participation.filter(month__gte=since)
+    return (
+        ActivityParticipation.objects.filter(returnee=returnee, month__gte=since)
         .select_related("activity")
         .order_by("-month", "activity__name")
     )
@@ -69,26 +76,38 @@ class SessionRow:
     notes_visible: bool
 
 
-def _session_rows(user, sessions) -> list[SessionRow]:
-    sessions = list(sessions.select_related("facilitator", "centre"))
-    visible = policy.returnees_visible_to(user, FieldGroup.PSYCHOSOCIAL)
-    through = Session.participants.through.objects.filter(
-        session__in=sessions, returnee__in=visible
-    ).select_related("returnee")
+def _session_queries(user, sessions) -> dict:
+    """The sessions, and their participants the user may see."""
+    return {
+        "sessions": sessions.select_related("facilitator", "centre"),
+        "session_people": Session.participants.through.objects.filter(
+            session__in=sessions.values("pk"),
+            returnee__in=policy.returnees_visible_to(user, FieldGroup.PSYCHOSOCIAL),
+        ).select_related("returnee"),
+    }
+
+
+def _session_rows_from(user, rows: dict) -> list[SessionRow]:
     people: dict[int, list[Returnee]] = defaultdict(list)
-    for row in through:
+    for row in rows["session_people"]:
         people[row.session_id].append(row.returnee)
-    return [SessionRow(s, people[s.pk], policy.may_read_session_notes(user, s)) for s in sessions]
+    return [
+        SessionRow(s, people[s.pk], policy.may_read_session_notes(user, s))
+        for s in rows["sessions"]
+    ]
 
 
-def sessions_of(*, user, returnee: Returnee, limit: int = 20) -> list[SessionRow]:
-    """The person's sessions the user may see; notes only where the policy allows."""
-    sessions = (
+def _session_rows(user, sessions) -> list[SessionRow]:
+    return _session_rows_from(user, fetch_together(_session_queries(user, sessions)))
+
+
+def _sessions_of_query(*, user, returnee: Returnee, limit: int):
+    """The person's newest sessions the user may see."""
+    return (
         policy.sessions_visible_to(user)
         .filter(participants=returnee)
         .order_by("-starts_at")[:limit]
     )
-    return _session_rows(user, sessions)
 
 
 def session_get_for_user(*, user, pk) -> SessionRow:
@@ -135,13 +154,20 @@ class AssessmentPoint:
         return DisengagementStage(self.stage).label
 
 
-def trajectory(*, returnee: Returnee) -> list[AssessmentPoint]:
-    """Every assessment of the person, oldest first, one point per instrument and date."""
-    ratings = (
+def _ratings_query(*, returnee: Returnee):
+    return (
         ProgressRating.objects.filter(returnee=returnee)
         .select_related("instrument", "rater")
         .order_by("assessed_on", "instrument_id", "id")
     )
+
+
+def trajectory(*, returnee: Returnee) -> list[AssessmentPoint]:
+    """Every assessment of the person, oldest first, one point per instrument and date."""
+    return _trajectory_from(_ratings_query(returnee=returnee))
+
+
+def _trajectory_from(ratings) -> list[AssessmentPoint]:
     grouped: dict[tuple[int, date], list[ProgressRating]] = defaultdict(list)
     for rating in ratings:
         grouped[(rating.instrument_id, rating.assessed_on)].append(rating)
@@ -208,6 +234,23 @@ def in_custody(*, people_ids, day: date | None = None) -> set[int]:
     )
 
 
+def _parents_in_custody_query(*, children_ids, day: date | None = None):
+    """Custody periods, running on `day`, of the mothers and fathers of these children."""
+    day = day or timezone.localdate()
+    return (
+        CustodyPeriod.objects.filter(
+            proceeding__returnee__in=Relationship.objects.filter(
+                person_id__in=children_ids,
+                kind__in=[Relationship.Kind.MOTHER, Relationship.Kind.FATHER],
+            ).values("relative"),
+            started_on__lte=day,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .order_by()
+        .values_list("proceeding__returnee_id", flat=True)
+    )
+
+
 def caregiver_unavailable(*, children_ids) -> set[int]:
     """Children whose mother or father is in custody today. Says nothing of why: the legal
     details stay with legal officers; the children's carers need only know the parent
@@ -257,14 +300,15 @@ def activities_for(*, user) -> list[Activity]:
     )
 
 
-def case_sections(*, user, person: Returnee, groups: frozenset[FieldGroup]) -> dict:
+def case_section_queries(*, user, person: Returnee, groups: frozenset[FieldGroup]):
     """What the case page shows of rehabilitation, cut by the policy: education, activities,
     sessions and progress (psychosocial), legal (legal group: a count and a link; details on
-    their own audited page), reintegration, and whether a parent is in custody."""
+    their own audited page), reintegration, and whether a parent is in custody. Returns
+    what the user sees and the queries to read together; `case_sections_from` builds the
+    sections from their rows."""
     from repatriation.policy import Action
 
-    from ..models import ReintegrationPlan, SealedRecordAccess
-    from ..services.progress import RATER_DISCIPLINES
+    from ..models import FollowUpVisit, ReintegrationPlan, SealedRecordAccess
 
     sees = {
         "education": policy.can(user, Action.VIEW_EDUCATION, person),
@@ -272,40 +316,66 @@ def case_sections(*, user, person: Returnee, groups: frozenset[FieldGroup]) -> d
         "legal": policy.can(user, Action.VIEW_LEGAL, person),
         "reintegration": policy.can(user, Action.VIEW_REINTEGRATION, person),
     }
+    queries: dict = {}
+    if sees["education"]:
+        queries.update(_education_queries(returnee=person))
+    if sees["psychosocial"]:
+        queries["activity_rows"] = _activities_query(returnee=person)
+        queries.update(
+            _session_queries(user, _sessions_of_query(user=user, returnee=person, limit=10))
+        )
+        queries["ratings"] = _ratings_query(returnee=person)
+    if sees["legal"]:
+        queries["legal"] = LegalProceeding.objects.filter(returnee=person).values_list(
+            "pk", flat=True
+        )
+    if sees["reintegration"]:
+        queries["reintegration_plan"] = ReintegrationPlan.objects.filter(returnee=person).order_by(
+            "pk"
+        )[:1]
+        queries["last_visit"] = FollowUpVisit.objects.filter(returnee=person)[:1]
+    # Only for those who look after the child (family or psychosocial groups), and only for
+    # children: others learn nothing of a parent's custody. `groups`: the user's field
+    # groups for this person, which the case page has already asked the policy for.
+    if (
+        groups & {FieldGroup.FAMILY, FieldGroup.PSYCHOSOCIAL}
+        and (timezone.localdate() - person.date_of_birth).days < 18 * 365.25
+    ):
+        queries["parents_in_custody"] = _parents_in_custody_query(children_ids=[person.pk])[:1]
+    if person.sealed_at:
+        queries["seal_opening"] = SealedRecordAccess.objects.filter(
+            returnee=person, user=user, expires_at__gt=timezone.now()
+        ).order_by("-expires_at")[:1]
+    return sees, queries
+
+
+def case_sections_from(*, user, person: Returnee, sees: dict, rows: dict) -> dict:
+    """The case page's rehabilitation sections from the rows of `case_section_queries`."""
+    from repatriation.policy import Action
+
+    from ..services.progress import RATER_DISCIPLINES
+
     context: dict = {"rehab_sees": sees}
     if sees["education"]:
-        context["enrolments"] = education_of(returnee=person)
+        context["enrolments"] = _education_from(rows)
     if sees["psychosocial"]:
-        context["activity_rows"] = activities_of(returnee=person)
-        context["session_rows"] = sessions_of(user=user, returnee=person, limit=10)
-        points = trajectory(returnee=person)
+        context["activity_rows"] = rows["activity_rows"]
+        context["session_rows"] = _session_rows_from(user, rows)
+        points = _trajectory_from(rows["ratings"])
         context["latest_assessment"] = points[-1] if points else None
         context["assessment_count"] = len(points)
         context["can_rate"] = policy.can(user, Action.RECORD_PROGRESS, person) and (
             getattr(user, "discipline", "") in RATER_DISCIPLINES
         )
     if sees["legal"]:
-        context["legal_count"] = person.legal_proceedings.count()
+        context["legal_count"] = len(rows["legal"])
     if sees["reintegration"]:
         # The section belongs to people placed, reintegrating or closed.
         context["reintegration_stage"] = person.status in {"placed", "reintegration", "closed"}
-        context["reintegration_plan"] = ReintegrationPlan.objects.filter(returnee=person).first()
-        context["last_visit"] = person.follow_up_visits.first()
+        context["reintegration_plan"] = next(iter(rows["reintegration_plan"]), None)
+        context["last_visit"] = next(iter(rows["last_visit"]), None)
         context["can_edit_reintegration"] = policy.can(user, Action.EDIT_REINTEGRATION, person)
-    # Only for those who look after the child (family or psychosocial groups), and only for
-    # children: others learn nothing of a parent's custody. `groups`: the user's field
-    # groups for this person, which the case page has already asked the policy for.
-    context["caregiver_unavailable"] = (
-        bool(groups & {FieldGroup.FAMILY, FieldGroup.PSYCHOSOCIAL})
-        and (timezone.localdate() - person.date_of_birth).days < 18 * 365.25
-        and bool(caregiver_unavailable(children_ids=[person.pk]))
-    )
+    context["caregiver_unavailable"] = bool(rows.get("parents_in_custody"))
     if person.sealed_at:
-        context["seal_opening"] = (
-            SealedRecordAccess.objects.filter(
-                returnee=person, user=user, expires_at__gt=timezone.now()
-            )
-            .order_by("-expires_at")
-            .first()
-        )
+        context["seal_opening"] = next(iter(rows["seal_opening"]), None)
     return context

@@ -26,19 +26,27 @@ class TriageSummary:
     follow_up_due: bool
 
 
-def triage_of(returnees: list[Returnee]) -> dict[int, TriageSummary]:
-    """The latest triage per person, in one query for any number of people."""
-    today = timezone.localdate()
-    latest: dict[int, TriageSummary] = {}
-    rows = (
-        MedicalAssessment.objects.filter(returnee__in=[r.pk for r in returnees])
+def triage_query(people_ids) -> QuerySet:
+    """The rows `triage_from` reads: every assessment's triage, newest first per person."""
+    return (
+        MedicalAssessment.objects.filter(returnee__in=people_ids)
         .order_by("returnee_id", "-assessed_on", "-id")
         .values_list("returnee_id", "triage", "follow_up_due")
     )
+
+
+def triage_from(rows) -> dict[int, TriageSummary]:
+    today = timezone.localdate()
+    latest: dict[int, TriageSummary] = {}
     for returnee_id, triage, due in rows:
         if returnee_id not in latest:
             latest[returnee_id] = TriageSummary(triage, bool(due and due <= today))
     return latest
+
+
+def triage_of(returnees: list[Returnee]) -> dict[int, TriageSummary]:
+    """The latest triage per person, in one query for any number of people."""
+    return triage_from(triage_query([r.pk for r in returnees]))
 
 
 def assessments_for(*, user, returnee: Returnee) -> QuerySet[MedicalAssessment]:

@@ -6,12 +6,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rehabilitation.selectors import adaptation_status, case_sections
+from rehabilitation.selectors import adaptation_query, adaptation_status_from, case_sections_from
+from rehabilitation.selectors import case_section_queries as section_queries_for
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
 from repatriation.audit.models import AuditKind
 from repatriation.audit.services import audit_record
-from repatriation.medical.selectors import assessments_for, triage_of
+from repatriation.medical.selectors import assessments_for, triage_from, triage_query
+from repatriation.one_trip import fetch_together
 from repatriation.policy import Action
 
 from .. import selectors, services, workflow
@@ -68,31 +70,41 @@ def returnee_index(request):
     )
 
 
-def case_context(request, returnee, **extra) -> dict:
-    """Everything the case page shows, cut to the field groups this user may see."""
+def case_context(request, person, **extra) -> dict:
+    """Everything the case page shows, cut to the field groups this user may see. `person`
+    comes from the access helper with `selectors.case_joins`; the rest is read in one
+    round trip (`fetch_together`)."""
     user = request.user
-    person = selectors.returnee_detail(returnee=returnee)
     groups = policy.field_groups_for(user, person)
-    # Other people named on the page (relatives, guardians, the parent a child was verified
-    # through) appear only if the user may open their records.
-    named = {r.relative_id for r in person.relationships.all()}
-    named |= {g.guardian_returnee_id for g in person.guardianships.all() if g.guardian_returnee_id}
-    if getattr(person, "verification", None) and person.verification.via_parent_id:
-        named.add(person.verification.via_parent_id)
-    visible = (
-        set(policy.returnees_visible_to(user).filter(pk__in=named).values_list("pk", flat=True))
-        if named
-        else set()
-    )
     may_edit = policy.can(user, Action.EDIT)
-    can_edit = may_edit and not person.sealed_at  # an opened sealed record is read-only
     sees_intake = may_edit or FieldGroup.PSYCHOSOCIAL in groups
+    verification = getattr(person, "verification", None)
+    queries = {
+        **selectors.case_record_queries(
+            person=person, hidden_event_kinds=_hidden_event_kinds(groups, sees_intake)
+        ),
+        # Other people named on the page (relatives, guardians, the parent a child was
+        # verified through) appear only if the user may open their records.
+        "visible_ids": selectors.named_visible_query(user=user, person=person),
+        "goals": selectors.plan_goals_query(returnee=person),
+        "triage": triage_query([person.pk]),
+        "medical": assessments_for(user=user, returnee=person),
+    }
+    if person.status == "adaptation":
+        queries["adaptation"] = adaptation_query(people=[person])
+    if verification:
+        queries["parents"] = selectors.parents_of(user=user, returnee=person)
+    sees, section_queries = section_queries_for(user=user, person=person, groups=groups)
+    rows = fetch_together({**queries, **section_queries})
+    selectors.case_record_attach(person=person, rows=rows)
+    visible = set(rows["visible_ids"])
+    can_edit = may_edit and not person.sealed_at  # an opened sealed record is read-only
     context = {
         "person": person,
         "sees": {group.value: group in groups for group in FieldGroup},
         "relationships": [r for r in person.relationships.all() if r.relative_id in visible],
         "visible_ids": visible,
-        "events": _events_for(person, groups, sees_intake),
+        "events": rows["events"],
         "can_edit": can_edit,
         "can_decide": policy.can(user, Action.DECIDE_VERIFICATION),
         "can_download": policy.can(user, Action.DOWNLOAD_DOCUMENT, person),
@@ -107,39 +119,38 @@ def case_context(request, returnee, **extra) -> dict:
         ],
         "age": workflow.age_on(person),
         "closure_reasons": ClosureReason.choices,
-        "goals": selectors.plan_goals(returnee=person),
-        "triage": triage_of([person]).get(person.pk),
-        "adaptation": next(iter(adaptation_status(people=[person])), None)
-        if person.status == "adaptation"
-        else None,
-        "medical": list(assessments_for(user=user, returnee=person)),
+        "goals": rows["goals"],
+        "triage": triage_from(rows["triage"]).get(person.pk),
+        "adaptation": next(iter(adaptation_status_from(rows.get("adaptation", []))), None),
+        "medical": rows["medical"],
         "can_record_medical": policy.can(user, Action.RECORD_MEDICAL, person),
         "decision_form": DecisionForm(
-            initial={"version": person.verification.version},
-            parents=selectors.parents_of(user=user, returnee=person),
+            initial={"version": verification.version},
+            parents=queries["parents"],
+            parent_rows=rows["parents"],
         )
-        if hasattr(person, "verification")
+        if verification
         else None,
     }
-    context.update(case_sections(user=user, person=person, groups=groups))
+    context.update(case_sections_from(user=user, person=person, sees=sees, rows=rows))
     context.update(extra)
     return context
 
 
-def _events_for(person, groups, sees_intake) -> list:
-    """Timeline events this user may see: decisions need the verification group, intake
-    events the intake section."""
+def _hidden_event_kinds(groups, sees_intake) -> frozenset[str]:
+    """Timeline events this user may not see: decisions need the verification group,
+    intake events the intake section."""
     hidden = set()
     if FieldGroup.VERIFICATION not in groups:
         hidden.add("verification")
     if not sees_intake:
         hidden.add("intake")
-    return [e for e in person.events.all() if e.kind not in hidden][:30]
+    return frozenset(hidden)
 
 
 @login_required
 def returnee_page(request, pk):
-    returnee = policy.returnee_get_for_user(request.user, pk)
+    returnee = policy.returnee_get_for_user(request.user, pk, with_related=selectors.case_joins)
     audit_record(actor=request.user, kind=AuditKind.READ, record=returnee, request=request)
     return render(request, "returnees/detail.html", case_context(request, returnee))
 

@@ -6,13 +6,16 @@ from importlib import import_module
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from zeal import zeal_ignore
 
+from repatriation import policy
 from repatriation.accounts.models import Organisation, User
 from repatriation.accounts.services import api_client_create
 from repatriation.demo import demo_seed
+from returnees.models import CaseStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -90,4 +93,49 @@ def test_every_list_page_has_a_budget(demo_world):
         assert response.status_code == 200, (username, path, response.status_code)
         if count > budget:
             over.append(f"{username} {path}: {count} queries (budget {budget})")
+    assert not over, "over budget:\n" + "\n".join(over)
+
+
+CASE_PAGE_BUDGET = 10  # session, user, permissions, scope and person, audit, the rest together
+DEMO_LOGINS = (
+    "admin",
+    "caseworker",
+    "verifier",
+    "medic",
+    "teacher",
+    "psychologist",
+    "theologian",
+    "legal",
+    "manager",
+    "partner",
+)
+
+
+def test_the_case_page_has_a_budget_for_every_role_and_status(demo_world):
+    """The person's own records, sections and named relatives are read together: the count
+    does not grow with what a person has, nor with what the role sees."""
+    over, opened = [], 0
+    for username in DEMO_LOGINS:
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        people = policy.returnees_visible_to(user)
+        for status in CaseStatus.values:
+            # The person of this status with the most related records the role can see.
+            pk = (
+                people.filter(status=status)
+                .annotate(n=Count("events", distinct=True) + Count("names", distinct=True))
+                .order_by("-n")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pk is None:
+                continue
+            client.get(f"/people/{pk}/")
+            count, response = _queries(client, f"/people/{pk}/")
+            assert response.status_code == 200, (username, status, response.status_code)
+            opened += 1
+            if count > CASE_PAGE_BUDGET:
+                over.append(f"{username} {status} person {pk}: {count} queries")
+    assert opened >= 40
     assert not over, "over budget:\n" + "\n".join(over)

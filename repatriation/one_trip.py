@@ -1,0 +1,167 @@
+"""Several independent querysets answered in one round trip to PostgreSQL.
+
+A record's page reads a dozen small, unrelated things (names, placements, the timeline,
+a plan's goals...). Each is a query of a millisecond or less, and the cost is the trips:
+planning, the network, the driver. `fetch_together` sends them as one statement, each
+query's rows coming back as a JSON array in a column of one row, and hands every row to
+Django's own iterable (model instances with their `select_related` objects, `values()`
+dicts or `values_list()` tuples), so callers get what `list(queryset)` would have given.
+
+Elsewhere than PostgreSQL (the SQLite demo) the querysets are simply run one by one.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.db.models.sql.constants import MULTI
+from django.utils.dateparse import parse_date, parse_datetime, parse_duration, parse_time
+
+_ORDINAL = "_one_trip_ordinal"
+
+
+def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
+    """`{name: list(queryset)}` for every queryset, in one query where the database allows.
+    The querysets must not depend on one another, nor have prefetches of their own."""
+    if not querysets:
+        return {}
+    alias = next(iter(querysets.values())).db
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or len(querysets) == 1:
+        return {name: list(queryset) for name, queryset in querysets.items()}
+    parts, params, prepared = [], [], {}
+    for name, queryset in querysets.items():
+        if queryset._prefetch_related_lookups:
+            raise ValueError(f"{name}: prefetches need queries of their own")
+        if queryset.db != alias:
+            raise ValueError(f"{name}: every queryset must use the same database")
+        queryset, ordinal = _with_ordinal(queryset)
+        compiler = queryset.query.get_compiler(using=alias)
+        try:
+            sql, query_params = compiler.as_sql()
+        except EmptyResultSet:  # none(), or a filter that can match nothing
+            prepared[name] = (queryset, compiler, None)
+            continue
+        columns = ", ".join(f"c{i}" for i in range(len(compiler.select)))
+        # JSON columns travel as their text, as the driver would have handed them over.
+        values = ", ".join(
+            f"c{i}::text" if _kind(expression) == "JSONField" else f"c{i}"
+            for i, (expression, _sql, _alias) in enumerate(compiler.select)
+        )
+        order = f" ORDER BY _q.c{ordinal}" if ordinal is not None else ""
+        # Only Django's own compiled SQL and column numbers; values stay parameters.
+        aggregate = f"COALESCE(json_agg(json_build_array({values}){order}), '[]')::text"
+        parts.append(f"(SELECT {aggregate} FROM ({sql}) AS _q({columns}))")  # noqa: S608
+        params.extend(query_params)
+        prepared[name] = (queryset, compiler, len(parts) - 1)
+    row = ()
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+    answers = {}
+    for name, (queryset, compiler, position) in prepared.items():
+        rows = [] if position is None else _python_rows(compiler, row[position])
+        answers[name] = _through_django(queryset, compiler, rows)
+    return answers
+
+
+def _with_ordinal(queryset: QuerySet) -> tuple[QuerySet, int | None]:
+    """The queryset numbering its rows in its own order, so that the aggregate keeps that
+    order for certain (an ordered subquery's order is not guaranteed to survive)."""
+    query = queryset.query
+    ordering = query.order_by or (query.default_ordering and query.get_meta().ordering)
+    if not ordering or query.distinct or query.group_by or query.combinator:
+        return queryset, None
+    if queryset._iterable_class.__name__ == "NamedValuesListIterable":
+        return queryset, None
+    # After values() or values_list(), the annotation is added as the last value.
+    ordering = list(ordering)
+    if not query.standard_ordering:  # reverse()
+        ordering = [_reversed(term) for term in ordering]
+    numbered = queryset.annotate(**{_ORDINAL: Window(RowNumber(), order_by=ordering)})
+    compiler = numbered.query.get_compiler(using=numbered.db)
+    compiler.setup_query()
+    position = next(i for i, (_e, _s, a) in enumerate(compiler.select) if a == _ORDINAL)
+    return numbered, position
+
+
+def _reversed(term):
+    if isinstance(term, str):
+        return term[1:] if term.startswith("-") else f"-{term}"
+    term = term.copy() if hasattr(term, "reverse_ordering") else term.asc()
+    return term.reverse_ordering()
+
+
+def _kind(expression) -> str:
+    return expression.output_field.get_internal_type()
+
+
+def _python_rows(compiler, text: str) -> list[list]:
+    """The JSON rows as the values the database driver would have returned."""
+    fields = [expression.output_field for expression, _sql, _alias in compiler.select]
+    return [
+        [_from_json(field, value) for field, value in zip(fields, values, strict=True)]
+        for values in json.loads(text, parse_float=Decimal)
+    ]
+
+
+def _from_json(field, value):
+    if value is None:
+        return None
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        return value  # its text: the field's own from_db_value decodes it
+    if kind == "DateTimeField":
+        return parse_datetime(value)
+    if kind == "DateField":
+        return parse_date(value)
+    if kind == "TimeField":
+        return parse_time(value)
+    if kind == "DurationField":
+        return parse_duration(value)
+    if kind == "BinaryField":
+        raise TypeError("binary columns cannot travel as JSON")
+    return field.to_python(value)
+
+
+def _through_django(queryset: QuerySet, compiler, rows: list[list]) -> list:
+    """Django's own iterable over rows already fetched: the compiler that built the SQL
+    answers the iterable's `execute_sql` with them instead of asking the database."""
+    compiler.execute_sql = lambda result_type=MULTI, **_kwargs: iter([rows]) if rows else iter([])
+    clone = queryset._chain()
+    clone.query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
+    result = list(clone)
+    if _ORDINAL in clone.query.annotations:
+        kind = clone._iterable_class.__name__
+        if kind == "ValuesIterable":
+            for values in result:
+                values.pop(_ORDINAL)
+        elif kind == "ValuesListIterable":
+            result = [values[:-1] for values in result]
+    return result
+
+
+def attach(instance, accessor: str, rows: list) -> None:
+    """Put rows read elsewhere where `instance.<accessor>.all()` finds them, as
+    `prefetch_related` would: no query when the page reads them, and each row knowing its
+    parent."""
+    manager = getattr(instance, accessor)
+    queryset = manager.get_queryset() if hasattr(manager, "get_queryset") else manager.all()
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    field = getattr(manager, "field", None)
+    if field is not None and not hasattr(manager, "prefetch_cache_name"):
+        cache_name = field.remote_field.cache_name
+        for row in rows:
+            field.set_cached_value(row, instance)
+    else:
+        cache_name = manager.prefetch_cache_name
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[cache_name] = queryset
