@@ -383,6 +383,15 @@ def _per_request(user, name: str, read: Callable[[], list[int]]) -> list[int]:
     return user.__dict__[name]
 
 
+def centres_of(user) -> list[Centre]:
+    """The user's centres by name; their ids are then known for the rest of the request."""
+    if "_policy_centres" not in user.__dict__:
+        centres = list(user_centres(user).order_by("name"))
+        user.__dict__["_policy_centres"] = centres
+        user.__dict__.setdefault("_policy_centre_ids", [centre.pk for centre in centres])
+    return user.__dict__["_policy_centres"]
+
+
 def _user_centre_ids(user) -> list[int]:
     """The user's centres, read once per request."""
     return _per_request(

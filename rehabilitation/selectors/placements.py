@@ -10,7 +10,14 @@ from django.utils.translation import gettext as _
 from returnees.models import IntakeAssessment, Relationship, RelativeAtHome, Returnee
 
 from ..models import Centre, Placement, PlanDomain, PlanGoal, Service
-from .progress import assessments_due, caregiver_unavailable, sessions_today
+from .progress import (
+    _session_queries,
+    _session_rows_from,
+    assessments_due_from,
+    assessments_due_query,
+    caregiver_unavailable_query,
+    sessions_today_query,
+)
 
 # What each domain of a plan needs a centre to offer.
 DOMAIN_SERVICES = {
@@ -219,41 +226,57 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
     due. The due lists look at every resident and show the most overdue first; every list
     is bounded, so the page costs the same at a centre of fifty or of five thousand."""
     from repatriation import policy
+    from repatriation.one_trip import fetch_together
 
     today = timezone.localdate()
     due_by = today + timedelta(days=review_horizon_days)
     views = []
-    for centre in policy.user_centres(user).order_by("name"):
+    for centre in policy.centres_of(user):
         here = policy.returnees_visible_to(user).filter(
             placements__centre=centre, placements__ended_on__isnull=True
         )
-        residents, more = residents_page(here, after)
-        reviews_due = list(
-            here.filter(
-                Q(plan__isnull=True)
-                | Q(plan__next_review_on__isnull=True)
-                | Q(plan__next_review_on__lte=due_by)
-            )
-            .select_related("plan")
-            .order_by(F("plan__next_review_on").asc(nulls_first=True), "primary_name", "pk")[
-                :DUE_LIMIT
-            ]
-        )
+        residents = residents_page_query(here, after)
         late = _in_adaptation_past_its_month(user, centre=centre).order_by(
             "placements__started_on", "pk"
         )[:200]
+        rows = fetch_together(
+            {
+                "residents": residents,
+                "reviews_due": here.filter(
+                    Q(plan__isnull=True)
+                    | Q(plan__next_review_on__isnull=True)
+                    | Q(plan__next_review_on__lte=due_by)
+                )
+                .select_related("plan")
+                .order_by(F("plan__next_review_on").asc(nulls_first=True), "primary_name", "pk")[
+                    :DUE_LIMIT
+                ],
+                "occupied": Placement.objects.filter(centre=centre, ended_on__isnull=True)
+                .order_by()
+                .values("centre")
+                .annotate(n=Count("pk"))
+                .values_list("n", flat=True),
+                "adaptation": adaptation_query(people=late.values("pk")),
+                **_session_queries(user, sessions_today_query(user=user, centre=centre)),
+                "assessments_due": assessments_due_query(people=here, limit=DUE_LIMIT),
+                "caregiver_unavailable": caregiver_unavailable_query(
+                    children=residents.values("pk")
+                ),
+            }
+        )
+        page, more = residents_page_from(rows["residents"])
         views.append(
             CentreView(
                 centre=centre,
-                residents=residents,
-                occupied=Placement.objects.filter(centre=centre, ended_on__isnull=True).count(),
-                reviews_due=reviews_due,
-                adaptation_overdue=[s for s in adaptation_status(people=late) if s.overdue][
-                    :DUE_LIMIT
-                ],
-                sessions_today=sessions_today(user=user, centre=centre),
-                assessments_due=assessments_due(people=here, limit=DUE_LIMIT),
-                caregiver_unavailable=caregiver_unavailable(children_ids=[p.pk for p in residents]),
+                residents=page,
+                occupied=next(iter(rows["occupied"]), 0),
+                reviews_due=rows["reviews_due"],
+                adaptation_overdue=[
+                    s for s in adaptation_status_from(rows["adaptation"]) if s.overdue
+                ][:DUE_LIMIT],
+                sessions_today=_session_rows_from(user, rows),
+                assessments_due=assessments_due_from(rows["assessments_due"]),
+                caregiver_unavailable=set(rows["caregiver_unavailable"]),
                 more_after=more,
             )
         )
@@ -263,6 +286,11 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
 def residents_page(people, after: str = "", size: int = RESIDENTS_PAGE):
     """A page of `people` by name, from the resident `after` (a "More residents" link's
     id); with the last one shown when there are more, else None."""
+    return residents_page_from(list(residents_page_query(people, after, size)), size)
+
+
+def residents_page_query(people, after: str = "", size: int = RESIDENTS_PAGE) -> QuerySet:
+    """The rows `residents_page_from` reads: one more than a page, to know if there are more."""
     page = people.order_by("primary_name", "pk")
     last = _resident_after(people, after)
     if last is not None:
@@ -270,7 +298,10 @@ def residents_page(people, after: str = "", size: int = RESIDENTS_PAGE):
             Q(primary_name__gt=last.primary_name)
             | Q(primary_name=last.primary_name, pk__gt=last.pk)
         )
-    rows = list(page[: size + 1])
+    return page[: size + 1]
+
+
+def residents_page_from(rows: list, size: int = RESIDENTS_PAGE):
     more = rows[size - 1].pk if len(rows) > size else None
     return rows[:size], more
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from repatriation import policy
@@ -123,15 +123,18 @@ def session_get_for_user(*, user, pk) -> SessionRow:
     return rows[0]
 
 
-def sessions_today(*, user, centre) -> list[SessionRow]:
+def sessions_today_query(*, user, centre):
     today = timezone.localdate()
     start = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
-    sessions = (
+    return (
         policy.sessions_visible_to(user)
         .filter(centre=centre, starts_at__gte=start, starts_at__lt=start + timedelta(days=1))
         .order_by("starts_at")
     )
-    return _session_rows(user, sessions)
+
+
+def sessions_today(*, user, centre) -> list[SessionRow]:
+    return _session_rows(user, sessions_today_query(user=user, centre=centre))
 
 
 @dataclass
@@ -201,20 +204,28 @@ def assessments_due(*, people, limit: int) -> list[tuple[Returnee, date | None]]
     """Among `people` (a queryset of any size), those aged 12 or more with no rating on an
     active instrument within its interval: (person, last assessment date or None), never
     rated first, then the longest ago; `limit` of them, in one query."""
+    return assessments_due_from(assessments_due_query(people=people, limit=limit))
+
+
+def assessments_due_query(*, people, limit: int) -> QuerySet[Returnee]:
+    """The rows `assessments_due_from` reads (none when no instrument is active)."""
     born_by, instruments, cutoff = _due_rule()
     if not instruments:
-        return []
+        return Returnee.objects.none()
     last = (
         ProgressRating.objects.filter(returnee=OuterRef("pk"), instrument__in=instruments)
         .order_by("-assessed_on")
         .values("assessed_on")[:1]
     )
-    due = (
+    return (
         people.filter(date_of_birth__lte=born_by)
         .annotate(last_rated=Subquery(last))
         .filter(Q(last_rated__isnull=True) | Q(last_rated__lte=cutoff))
         .order_by(F("last_rated").asc(nulls_first=True), "primary_name", "pk")[:limit]
     )
+
+
+def assessments_due_from(due) -> list[tuple[Returnee, date | None]]:
     return [(person, person.last_rated) for person in due]
 
 
@@ -234,20 +245,20 @@ def in_custody(*, people_ids, day: date | None = None) -> set[int]:
     )
 
 
-def _parents_in_custody_query(*, children_ids, day: date | None = None):
-    """Custody periods, running on `day`, of the mothers and fathers of these children."""
+def caregiver_unavailable_query(*, children, day: date | None = None) -> QuerySet:
+    """Ids of those among `children` (ids, or a query of them) whose mother or father is in
+    custody on `day`: the rows `caregiver_unavailable` reads."""
     day = day or timezone.localdate()
+    held = CustodyPeriod.objects.filter(
+        proceeding__returnee=OuterRef("relative"), started_on__lte=day
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
     return (
-        CustodyPeriod.objects.filter(
-            proceeding__returnee__in=Relationship.objects.filter(
-                person_id__in=children_ids,
-                kind__in=[Relationship.Kind.MOTHER, Relationship.Kind.FATHER],
-            ).values("relative"),
-            started_on__lte=day,
+        Relationship.objects.filter(
+            person__in=children, kind__in=[Relationship.Kind.MOTHER, Relationship.Kind.FATHER]
         )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        .filter(Exists(held))
         .order_by()
-        .values_list("proceeding__returnee_id", flat=True)
+        .values_list("person_id", flat=True)
     )
 
 
@@ -255,16 +266,7 @@ def caregiver_unavailable(*, children_ids) -> set[int]:
     """Children whose mother or father is in custody today. Says nothing of why: the legal
     details stay with legal officers; the children's carers need only know the parent
     cannot care for them."""
-    parents = defaultdict(set)
-    for child_id, parent_id in Relationship.objects.filter(
-        person_id__in=children_ids,
-        kind__in=[Relationship.Kind.MOTHER, Relationship.Kind.FATHER],
-    ).values_list("person_id", "relative_id"):
-        parents[parent_id].add(child_id)
-    if not parents:
-        return set()
-    held = in_custody(people_ids=list(parents))
-    return {child for parent in held for child in parents[parent]}
+    return set(caregiver_unavailable_query(children=children_ids))
 
 
 def activity_sheet(*, user, activity: Activity, month: date, after: str = ""):
@@ -341,7 +343,7 @@ def case_section_queries(*, user, person: Returnee, groups: frozenset[FieldGroup
         groups & {FieldGroup.FAMILY, FieldGroup.PSYCHOSOCIAL}
         and (timezone.localdate() - person.date_of_birth).days < 18 * 365.25
     ):
-        queries["parents_in_custody"] = _parents_in_custody_query(children_ids=[person.pk])[:1]
+        queries["parents_in_custody"] = caregiver_unavailable_query(children=[person.pk])[:1]
     if person.sealed_at:
         queries["seal_opening"] = SealedRecordAccess.objects.filter(
             returnee=person, user=user, expires_at__gt=timezone.now()
