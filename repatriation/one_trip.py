@@ -50,13 +50,15 @@ def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
         columns = ", ".join(f"c{i}" for i in range(len(compiler.select)))
         # JSON columns travel as their text, as the driver would have handed them over.
         values = ", ".join(
-            f"c{i}::text" if _kind(expression) == "JSONField" else f"c{i}"
+            f"c{i}::text AS c{i}" if _kind(expression) == "JSONField" else f"c{i}"
             for i, (expression, _sql, _alias) in enumerate(compiler.select)
         )
-        order = f" ORDER BY _q.c{ordinal}" if ordinal is not None else ""
-        # Only Django's own compiled SQL and column numbers; values stay parameters.
-        aggregate = f"COALESCE(json_agg(json_build_array({values}){order}), '[]')::text"
-        parts.append(f"(SELECT {aggregate} FROM ({sql}) AS _q({columns}))")  # noqa: S608
+        order = f" ORDER BY _r.c{ordinal}" if ordinal is not None else ""
+        # Each row an object {"c0": ..., "c1": ...}: no limit on the number of columns (a
+        # function takes at most 100 arguments). Only Django's own compiled SQL and column
+        # numbers go into the text; values stay parameters.
+        rows = f"SELECT {values} FROM ({sql}) AS _q({columns})"  # noqa: S608
+        parts.append(f"(SELECT COALESCE(json_agg(_r{order}), '[]')::text FROM ({rows}) AS _r)")  # noqa: S608
         params.extend(query_params)
         prepared[name] = (queryset, compiler, len(parts) - 1)
     row = ()
@@ -105,8 +107,9 @@ def _kind(expression) -> str:
 def _python_rows(compiler, text: str) -> list[list]:
     """The JSON rows as the values the database driver would have returned."""
     fields = [expression.output_field for expression, _sql, _alias in compiler.select]
+    names = [f"c{i}" for i in range(len(fields))]
     return [
-        [_from_json(field, value) for field, value in zip(fields, values, strict=True)]
+        [_from_json(field, values[name]) for field, name in zip(fields, names, strict=True)]
         for values in json.loads(text, parse_float=Decimal)
     ]
 

@@ -473,18 +473,36 @@ def case_record_attach(*, person: Returnee, rows: dict[str, list]) -> None:
         attach(person.verification, "evidence", rows["evidence"])
 
 
-def named_visible_query(*, user, person: Returnee) -> QuerySet:
+def named_visible_queries(*, user, person: Returnee) -> dict[str, QuerySet]:
     """Ids of the other people the case page names (relatives, guardians, the parent a
-    child was verified through) whose records the user may open."""
-    named = Q(pk__in=Relationship.objects.filter(person=person).values("relative")) | Q(
-        pk__in=Guardianship.objects.filter(child=person, guardian_returnee__isnull=False).values(
-            "guardian_returnee"
-        )
-    )
+    child was verified through) whose records the user may open: one query for each, each
+    a semi-join on its own index (their union in one OR had PostgreSQL read the whole
+    registry: 550 ms at a million people)."""
+    visible = policy.returnees_visible_to(user).order_by()
+    queries = {
+        "visible_relatives": visible.filter(
+            pk__in=Relationship.objects.filter(person=person).values("relative")
+        ).values_list("pk", flat=True),
+        "visible_guardians": visible.filter(
+            pk__in=Guardianship.objects.filter(
+                child=person, guardian_returnee__isnull=False
+            ).values("guardian_returnee")
+        ).values_list("pk", flat=True),
+    }
     verification = getattr(person, "verification", None)
     if verification and verification.via_parent_id:
-        named |= Q(pk=verification.via_parent_id)
-    return policy.returnees_visible_to(user).filter(named).order_by().values_list("pk", flat=True)
+        queries["visible_parent"] = visible.filter(pk=verification.via_parent_id).values_list(
+            "pk", flat=True
+        )
+    return queries
+
+
+def named_visible_from(rows: dict) -> set[int]:
+    return {
+        pk
+        for name in ("visible_relatives", "visible_guardians", "visible_parent")
+        for pk in rows.get(name, ())
+    }
 
 
 def parents_of(*, user, returnee: Returnee) -> QuerySet[Returnee]:

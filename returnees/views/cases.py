@@ -85,7 +85,7 @@ def case_context(request, person, **extra) -> dict:
         ),
         # Other people named on the page (relatives, guardians, the parent a child was
         # verified through) appear only if the user may open their records.
-        "visible_ids": selectors.named_visible_query(user=user, person=person),
+        **selectors.named_visible_queries(user=user, person=person),
         "goals": selectors.plan_goals_query(returnee=person),
         "triage": triage_query([person.pk]),
         "medical": assessments_for(user=user, returnee=person),
@@ -97,7 +97,7 @@ def case_context(request, person, **extra) -> dict:
     sees, section_queries = section_queries_for(user=user, person=person, groups=groups)
     rows = fetch_together({**queries, **section_queries})
     selectors.case_record_attach(person=person, rows=rows)
-    visible = set(rows["visible_ids"])
+    visible = selectors.named_visible_from(rows)
     can_edit = may_edit and not person.sealed_at  # an opened sealed record is read-only
     context = {
         "person": person,

@@ -47,6 +47,13 @@ def _querysets(person) -> dict:
         "flat": Returnee.objects.order_by("case_number").values_list("case_number", flat=True),
         "unordered": Returnee.objects.filter(sex="F").order_by().values_list("pk", flat=True),
         "nothing": Returnee.objects.filter(pk__in=[]),
+        # Over a hundred columns (a function takes at most a hundred arguments).
+        "wide": Returnee.objects.select_related(
+            "household",
+            "assigned_caseworker",
+            "verification__decided_by",
+            "verification__via_parent__assigned_caseworker",
+        ).order_by("id"),
         "one": Returnee.objects.order_by("-id")[:1],
     }
 
@@ -71,6 +78,8 @@ def test_every_shape_comes_back_as_django_gives_it(small_world, is_postgresql):
             else:
                 assert mine == theirs, name
     assert expected["placements"] and expected["events"] and expected["nothing"] == []
+    wide = _querysets(person)["wide"]
+    assert len(wide.query.get_compiler(using="default").as_sql()[0].split(",")) > 100
     # Objects from select_related are there, with their own values, and cost no query.
     with CaptureQueriesContext(connection) as captured:
         for mine, theirs in zip(got["placements"], expected["placements"], strict=True):
