@@ -106,31 +106,61 @@ def _kind(expression) -> str:
 
 def _python_rows(compiler, text: str) -> list[list]:
     """The JSON rows as the values the database driver would have returned."""
-    fields = [expression.output_field for expression, _sql, _alias in compiler.select]
-    names = [f"c{i}" for i in range(len(fields))]
+    converters = [_converter(expression.output_field) for expression, _s, _a in compiler.select]
+    pairs = [(f"c{i}", convert) for i, convert in enumerate(converters)]
     return [
-        [_from_json(field, values[name]) for field, name in zip(fields, names, strict=True)]
+        [
+            value if convert is None or value is None else convert(value)
+            for name, convert in pairs
+            for value in (values[name],)
+        ]
         for values in json.loads(text, parse_float=Decimal)
     ]
 
 
-def _from_json(field, value):
-    if value is None:
-        return None
+# JSON hands these over as the driver would: text, whole numbers, booleans.
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
+    "IntegerField",
+    "BigIntegerField",
+    "SmallIntegerField",
+    "PositiveIntegerField",
+    "PositiveBigIntegerField",
+    "PositiveSmallIntegerField",
+    "BooleanField",
+    "CharField",
+    "TextField",
+    "EmailField",
+    "SlugField",
+    "URLField",
+    "FileField",
+    "ImageField",
+    "FilePathField",
+    "GenericIPAddressField",
+    "JSONField",  # its text: the field's own from_db_value decodes it
+}
+_PARSERS = {
+    "DateTimeField": parse_datetime,
+    "DateField": parse_date,
+    "TimeField": parse_time,
+    "DurationField": parse_duration,
+}
+
+
+def _converter(field):
+    """What turns a column's JSON value into the driver's value; None when it already is."""
     kind = field.get_internal_type()
-    if kind == "JSONField":
-        return value  # its text: the field's own from_db_value decodes it
-    if kind == "DateTimeField":
-        return parse_datetime(value)
-    if kind == "DateField":
-        return parse_date(value)
-    if kind == "TimeField":
-        return parse_time(value)
-    if kind == "DurationField":
-        return parse_duration(value)
+    if kind in ("ForeignKey", "OneToOneField"):
+        return _converter(field.target_field)
+    if kind in _AS_IS:
+        return None
+    if kind in _PARSERS:
+        return _PARSERS[kind]
     if kind == "BinaryField":
         raise TypeError("binary columns cannot travel as JSON")
-    return field.to_python(value)
+    return field.to_python
 
 
 def _through_django(queryset: QuerySet, compiler, rows: list[list]) -> list:

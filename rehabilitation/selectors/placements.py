@@ -141,7 +141,8 @@ def adaptation_query(*, people) -> QuerySet[Returnee]:
     if not isinstance(people, QuerySet):
         people = [person.pk for person in people]
     adapting = (
-        Returnee.objects.filter(
+        Returnee.objects.only(*LISTED)
+        .filter(
             pk__in=people,
             placements__ended_on__isnull=True,
             placements__kind=Placement.Kind.ADAPTATION,
@@ -163,6 +164,13 @@ def adaptation_query(*, people) -> QuerySet[Returnee]:
 
 def adaptation_status_from(adapting) -> list[AdaptationStatus]:
     today = timezone.localdate()
+    # Translated once for all the people (up to 200 on a centre's page).
+    arrival, screening, needs, tracing = (
+        _("Arrival medical assessment"),
+        _("Psychological screening"),
+        _("Needs assessment and education level"),
+        _("Family tracing started"),
+    )
     result = []
     for person in adapting:
         started = person.adaptation_started
@@ -173,10 +181,10 @@ def adaptation_status_from(adapting) -> list[AdaptationStatus]:
                 due_on=started + timedelta(days=ADAPTATION_DAYS),
                 day=(today - started).days + 1,
                 items=(
-                    (str(_("Arrival medical assessment")), person.arrival_done),
-                    (str(_("Psychological screening")), person.screening_done),
-                    (str(_("Needs assessment and education level")), person.intake_done),
-                    (str(_("Family tracing started")), person.tracing_done),
+                    (arrival, person.arrival_done),
+                    (screening, person.screening_done),
+                    (needs, person.intake_done),
+                    (tracing, person.tracing_done),
                 ),
             )
         )
@@ -202,6 +210,8 @@ def _in_adaptation_past_its_month(user, **placement):
     )
 
 
+# What My centre's lists show of each person: the rest of the record stays in the database.
+LISTED = ("id", "case_number", "primary_name", "status")
 RESIDENTS_PAGE = 50  # residents shown at a time, by name; "More" goes on from the last
 DUE_LIMIT = 50  # most overdue first: a long list is a backlog, not a to-do list
 
@@ -232,8 +242,10 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
     due_by = today + timedelta(days=review_horizon_days)
     views = []
     for centre in policy.centres_of(user):
-        here = policy.returnees_visible_to(user).filter(
-            placements__centre=centre, placements__ended_on__isnull=True
+        here = (
+            policy.returnees_visible_to(user)
+            .filter(placements__centre=centre, placements__ended_on__isnull=True)
+            .only(*LISTED)
         )
         residents = residents_page_query(here, after)
         late = _in_adaptation_past_its_month(user, centre=centre).order_by(
@@ -246,9 +258,7 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
                     Q(plan__isnull=True)
                     | Q(plan__next_review_on__isnull=True)
                     | Q(plan__next_review_on__lte=due_by)
-                )
-                .select_related("plan")
-                .order_by(F("plan__next_review_on").asc(nulls_first=True), "primary_name", "pk")[
+                ).order_by(F("plan__next_review_on").asc(nulls_first=True), "primary_name", "pk")[
                     :DUE_LIMIT
                 ],
                 "occupied": Placement.objects.filter(centre=centre, ended_on__isnull=True)
