@@ -31,15 +31,16 @@ def fetch_together(querysets: dict[str, QuerySet]) -> dict[str, list]:
     if not querysets:
         return {}
     alias = next(iter(querysets.values())).db
-    connection = connections[alias]
-    if connection.vendor != "postgresql" or len(querysets) == 1:
-        return {name: list(queryset) for name, queryset in querysets.items()}
-    parts, params, prepared = [], [], {}
     for name, queryset in querysets.items():
         if queryset._prefetch_related_lookups:
             raise ValueError(f"{name}: prefetches need queries of their own")
         if queryset.db != alias:
             raise ValueError(f"{name}: every queryset must use the same database")
+    connection = connections[alias]
+    if connection.vendor != "postgresql" or len(querysets) == 1:
+        return {name: list(queryset) for name, queryset in querysets.items()}
+    parts, params, prepared = [], [], {}
+    for name, queryset in querysets.items():
         queryset, ordinal = _with_ordinal(queryset)
         compiler = queryset.query.get_compiler(using=alias)
         try:
