@@ -546,7 +546,7 @@ def may_read_session_notes(user, session) -> bool:
     return (
         getattr(user, "discipline", "") == needed
         and grants_for(user).scope == Scope.CENTRE
-        and user_centres(user).filter(pk=session.centre_id).exists()
+        and session.centre_id in _user_centre_ids(user)
     )
 
 
@@ -566,7 +566,7 @@ def sessions_visible_to(user):
     )
     grants = grants_for(user)
     if grants.scope == Scope.CENTRE:
-        sessions = sessions.filter(centre__in=user_centres(user))
+        sessions = sessions.filter(centre__in=_user_centre_ids(user))
     elif grants.scope == Scope.AGREEMENT:
         sessions = sessions.filter(centre__agreements__in=grants.agreement_ids).distinct()
     return sessions
