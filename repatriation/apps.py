@@ -9,6 +9,9 @@ class RepatriationConfig(AppConfig):
     name = "repatriation"
     verbose_name = "Repatriation"
 
+    def ready(self):
+        from . import lookups  # noqa: F401 - registers `__one_of`
+
 
 class RepatriationAdminConfig(admin_apps.AdminConfig):
     """The admin, limited to administrators (see admin_site.RepatriationAdminSite)."""

@@ -36,6 +36,7 @@ from repatriation.accounts.models import (
     DataSharingAgreement,
 )
 from repatriation.accounts.roles import FieldGroup, Role, Scope
+from repatriation.lookups import Ids
 from returnees.models import Returnee
 
 
@@ -445,7 +446,7 @@ def returnees_visible_to(
         # then knows how few people they hold and reads those centres' placements from their
         # index (the class attendance sheet: 560 ms down to 50 at a million people).
         if residents_first:
-            return people.filter(pk__in=resident_ids(user))
+            return people.filter(pk__one_of=Ids(resident_ids(user)))
         placed_here = Placement.objects.filter(
             returnee=OuterRef("pk"), ended_on__isnull=True, centre__in=_user_centre_ids(user)
         )

@@ -328,8 +328,9 @@ def _residents_of_my_centres(user):
     classes the attendance sheet offers and lists. By their ids, read first (a subquery
     had the planner read every current placement: 47 ms a query at a million people)."""
     from repatriation import policy
+    from repatriation.lookups import Ids
 
-    return policy.returnees_visible_to(user).filter(pk__in=policy.resident_ids(user))
+    return policy.returnees_visible_to(user).filter(pk__one_of=Ids(policy.resident_ids(user)))
 
 
 def class_choices(*, user) -> list[tuple[str, str]]:
@@ -352,10 +353,7 @@ def class_choices(*, user) -> list[tuple[str, str]]:
 
 
 def class_roster(*, user, institution: str, grade: str, month: date):
-    """Pupils of one class at the user's centres, with the month's attendance if recorded:
-    the two read in one round trip."""
-    from repatriation.one_trip import fetch_together
-
+    """Pupils of one class at the user's centres, with the month's attendance if recorded."""
     from ..models import Enrolment, MonthlyAttendance
 
     enrolments = (
@@ -369,13 +367,12 @@ def class_roster(*, user, institution: str, grade: str, month: date):
         .select_related("returnee")
         .order_by("returnee__primary_name", "pk")
     )
-    rows = fetch_together(
-        {
-            "enrolments": enrolments,
-            "recorded": MonthlyAttendance.objects.filter(
-                enrolment__in=enrolments.values("pk"), month=month
-            ),
-        }
-    )
-    recorded = {a.enrolment_id: a for a in rows["recorded"]}
-    return [(e, recorded.get(e.pk)) for e in rows["enrolments"]]
+    enrolments = list(enrolments)
+    # By the roster's ids: as a subquery, the residents' ids would be sent twice.
+    recorded = {
+        a.enrolment_id: a
+        for a in MonthlyAttendance.objects.filter(
+            enrolment__in=[e.pk for e in enrolments], month=month
+        )
+    }
+    return [(e, recorded.get(e.pk)) for e in enrolments]
