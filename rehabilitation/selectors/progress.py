@@ -77,24 +77,23 @@ class SessionRow:
 
 
 def _session_queries(user, sessions) -> dict:
-    """The sessions, and their participants the user may see."""
-    return {
-        "sessions": sessions.select_related("facilitator", "centre"),
-        "session_people": Session.participants.through.objects.filter(
-            session__in=sessions.values("pk"),
-            returnee__in=policy.returnees_visible_to(user, FieldGroup.PSYCHOSOCIAL),
-        ).select_related("returnee"),
-    }
+    """The sessions, to be read with a page's other lists; `_session_rows_from` then reads
+    their participants the user may see."""
+    return {"sessions": sessions.select_related("facilitator", "centre")}
 
 
 def _session_rows_from(user, rows: dict) -> list[SessionRow]:
+    sessions = rows["sessions"]
     people: dict[int, list[Returnee]] = defaultdict(list)
-    for row in rows["session_people"]:
-        people[row.session_id].append(row.returnee)
-    return [
-        SessionRow(s, people[s.pk], policy.may_read_session_notes(user, s))
-        for s in rows["sessions"]
-    ]
+    if sessions:
+        # By the sessions' ids, once known: as a subquery of the sessions' own query, the
+        # planner hashed every person in scope (66 ms at 100,000 people for 17 sessions).
+        for row in Session.participants.through.objects.filter(
+            session__in=[s.pk for s in sessions],
+            returnee__in=policy.returnees_visible_to(user, FieldGroup.PSYCHOSOCIAL),
+        ).select_related("returnee"):
+            people[row.session_id].append(row.returnee)
+    return [SessionRow(s, people[s.pk], policy.may_read_session_notes(user, s)) for s in sessions]
 
 
 def _session_rows(user, sessions) -> list[SessionRow]:
