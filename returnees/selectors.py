@@ -473,6 +473,44 @@ def case_record_attach(*, person: Returnee, rows: dict[str, list]) -> None:
         attach(person.verification, "evidence", rows["evidence"])
 
 
+@dataclass
+class CasePageRows:
+    """What the case page reads besides the person, in one round trip: `rows` by name (the
+    person's own records already attached to the person), the parents' queryset for the
+    decision form, and which rehabilitation sections the user sees."""
+
+    rows: dict
+    parents: QuerySet | None
+    sections_seen: dict
+
+
+def case_page_rows(*, user, person: Returnee, groups, hidden_event_kinds) -> CasePageRows:
+    """The person's own records, the other people named on the page whom the user may
+    open, plan goals, triage, medical assessments the user may see, the adaptation
+    checklist, the parents a decision may name, and every rehabilitation section: one
+    round trip (`fetch_together`)."""
+    from rehabilitation.selectors import adaptation_query, case_section_queries
+    from repatriation.medical.selectors import assessments_for, triage_query
+    from repatriation.one_trip import fetch_together
+
+    queries = {
+        **case_record_queries(person=person, hidden_event_kinds=hidden_event_kinds),
+        **named_visible_queries(user=user, person=person),
+        "goals": plan_goals_query(returnee=person),
+        "triage": triage_query([person.pk]),
+        "medical": assessments_for(user=user, returnee=person),
+    }
+    if person.status == CaseStatus.ADAPTATION:
+        queries["adaptation"] = adaptation_query(people=[person])
+    parents = None
+    if getattr(person, "verification", None):
+        parents = queries["parents"] = parents_of(user=user, returnee=person)
+    sees, section_queries = case_section_queries(user=user, person=person, groups=groups)
+    rows = fetch_together({**queries, **section_queries})
+    case_record_attach(person=person, rows=rows)
+    return CasePageRows(rows=rows, parents=parents, sections_seen=sees)
+
+
 def named_visible_queries(*, user, person: Returnee) -> dict[str, QuerySet]:
     """Ids of the other people the case page names (relatives, guardians, the parent a
     child was verified through) whose records the user may open: one query for each, each

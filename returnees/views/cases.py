@@ -6,14 +6,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rehabilitation.selectors import adaptation_query, adaptation_status_from, case_sections_from
-from rehabilitation.selectors import case_section_queries as section_queries_for
+from rehabilitation.selectors import adaptation_status_from, case_sections_from
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
 from repatriation.audit.models import AuditKind
 from repatriation.audit.services import audit_record
-from repatriation.medical.selectors import assessments_for, triage_from, triage_query
-from repatriation.one_trip import fetch_together
+from repatriation.medical.selectors import triage_from
 from repatriation.policy import Action
 
 from .. import selectors, services, workflow
@@ -73,30 +71,19 @@ def returnee_index(request):
 def case_context(request, person, **extra) -> dict:
     """Everything the case page shows, cut to the field groups this user may see. `person`
     comes from the access helper with `selectors.case_joins`; the rest is read in one
-    round trip (`fetch_together`)."""
+    round trip (`selectors.case_page_rows`)."""
     user = request.user
     groups = policy.field_groups_for(user, person)
     may_edit = policy.can(user, Action.EDIT)
     sees_intake = may_edit or FieldGroup.PSYCHOSOCIAL in groups
     verification = getattr(person, "verification", None)
-    queries = {
-        **selectors.case_record_queries(
-            person=person, hidden_event_kinds=_hidden_event_kinds(groups, sees_intake)
-        ),
-        # Other people named on the page (relatives, guardians, the parent a child was
-        # verified through) appear only if the user may open their records.
-        **selectors.named_visible_queries(user=user, person=person),
-        "goals": selectors.plan_goals_query(returnee=person),
-        "triage": triage_query([person.pk]),
-        "medical": assessments_for(user=user, returnee=person),
-    }
-    if person.status == "adaptation":
-        queries["adaptation"] = adaptation_query(people=[person])
-    if verification:
-        queries["parents"] = selectors.parents_of(user=user, returnee=person)
-    sees, section_queries = section_queries_for(user=user, person=person, groups=groups)
-    rows = fetch_together({**queries, **section_queries})
-    selectors.case_record_attach(person=person, rows=rows)
+    read = selectors.case_page_rows(
+        user=user,
+        person=person,
+        groups=groups,
+        hidden_event_kinds=_hidden_event_kinds(groups, sees_intake),
+    )
+    rows = read.rows
     visible = selectors.named_visible_from(rows)
     can_edit = may_edit and not person.sealed_at  # an opened sealed record is read-only
     context = {
@@ -126,13 +113,13 @@ def case_context(request, person, **extra) -> dict:
         "can_record_medical": policy.can(user, Action.RECORD_MEDICAL, person),
         "decision_form": DecisionForm(
             initial={"version": verification.version},
-            parents=queries["parents"],
+            parents=read.parents,
             parent_rows=rows["parents"],
         )
         if verification
         else None,
     }
-    context.update(case_sections_from(user=user, person=person, sees=sees, rows=rows))
+    context.update(case_sections_from(user=user, person=person, sees=read.sections_seen, rows=rows))
     context.update(extra)
     return context
 
