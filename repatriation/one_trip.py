@@ -151,7 +151,7 @@ def attach(instance, accessor: str, rows: list) -> None:
     `prefetch_related` would: no query when the page reads them, and each row knowing its
     parent."""
     manager = getattr(instance, accessor)
-    queryset = manager.get_queryset() if hasattr(manager, "get_queryset") else manager.all()
+    queryset = manager.get_queryset()
     queryset._result_cache = list(rows)
     queryset._prefetch_done = True
     field = getattr(manager, "field", None)

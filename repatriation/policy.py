@@ -377,7 +377,7 @@ def _agreement_reach(user, agreements: tuple[int, ...]) -> tuple[list[int], list
     return cache[agreements]
 
 
-def _per_request(user, name: str, read: Callable[[], list[int]]) -> list[int]:
+def _per_request(user, name: str, read: Callable[[], list]) -> list:
     """`read()` once per request: kept on the user object, which is the request's."""
     if name not in user.__dict__:
         user.__dict__[name] = read()
@@ -386,11 +386,11 @@ def _per_request(user, name: str, read: Callable[[], list[int]]) -> list[int]:
 
 def centres_of(user) -> list[Centre]:
     """The user's centres by name; their ids are then known for the rest of the request."""
-    if "_policy_centres" not in user.__dict__:
-        centres = list(user_centres(user).order_by("name"))
-        user.__dict__["_policy_centres"] = centres
-        user.__dict__.setdefault("_policy_centre_ids", [centre.pk for centre in centres])
-    return user.__dict__["_policy_centres"]
+    centres = _per_request(
+        user, "_policy_centres", lambda: list(user_centres(user).order_by("name"))
+    )
+    _per_request(user, "_policy_centre_ids", lambda: [centre.pk for centre in centres])
+    return centres
 
 
 def _user_centre_ids(user) -> list[int]:

@@ -460,9 +460,15 @@ def case_record_queries(
 
 def case_record_attach(*, person: Returnee, rows: dict[str, list]) -> None:
     """The rows of `case_record_queries` where `person.names.all()` and the rest find them."""
-    for accessor in ("names", "placements", "relationships", "relatives_at_home", "documents"):
+    for accessor in (
+        "names",
+        "placements",
+        "relationships",
+        "relatives_at_home",
+        "documents",
+        "intakes",
+    ):
         attach(person, accessor, rows[accessor])
-    attach(person, "intakes", rows["intakes"])
     visits = defaultdict(list)
     for visit in rows["guardianship_visits"]:
         visits[visit.guardianship_id].append(visit)
@@ -477,10 +483,12 @@ def case_record_attach(*, person: Returnee, rows: dict[str, list]) -> None:
 class CasePageRows:
     """What the case page reads besides the person, in one round trip: `rows` by name (the
     person's own records already attached to the person), the parents' queryset for the
-    decision form, and which rehabilitation sections the user sees."""
+    decision form with those of them already read, and which rehabilitation sections the
+    user sees."""
 
     rows: dict
     parents: QuerySet | None
+    parent_rows: list[Returnee]
     sections_seen: dict
 
 
@@ -502,13 +510,26 @@ def case_page_rows(*, user, person: Returnee, groups, hidden_event_kinds) -> Cas
     }
     if person.status == CaseStatus.ADAPTATION:
         queries["adaptation"] = adaptation_query(people=[person])
-    parents = None
-    if getattr(person, "verification", None):
-        parents = queries["parents"] = parents_of(user=user, returnee=person)
     sees, section_queries = case_section_queries(user=user, person=person, groups=groups)
     rows = fetch_together({**queries, **section_queries})
     case_record_attach(person=person, rows=rows)
-    return CasePageRows(rows=rows, parents=parents, sections_seen=sees)
+    if not getattr(person, "verification", None):
+        return CasePageRows(rows=rows, parents=None, parent_rows=[], sections_seen=sees)
+    # The decision form's choices: `parents_of`, here from the relationships and the
+    # relatives the user may open, both read above, rather than asked again.
+    visible = named_visible_from(rows)
+    parents = {
+        r.relative_id: r.relative
+        for r in rows["relationships"]
+        if r.kind in (Relationship.Kind.MOTHER, Relationship.Kind.FATHER)
+        and r.relative_id in visible
+    }
+    return CasePageRows(
+        rows=rows,
+        parents=parents_of(user=user, returnee=person),
+        parent_rows=[parents[pk] for pk in sorted(parents, reverse=True)],  # newest first
+        sections_seen=sees,
+    )
 
 
 def named_visible_queries(*, user, person: Returnee) -> dict[str, QuerySet]:

@@ -356,7 +356,7 @@ def class_roster(*, user, institution: str, grade: str, month: date):
     """Pupils of one class at the user's centres, with the month's attendance if recorded."""
     from ..models import Enrolment, MonthlyAttendance
 
-    enrolments = (
+    enrolments = list(
         Enrolment.objects.filter(
             institution=institution,
             grade=grade,
@@ -367,7 +367,6 @@ def class_roster(*, user, institution: str, grade: str, month: date):
         .select_related("returnee")
         .order_by("returnee__primary_name", "pk")
     )
-    enrolments = list(enrolments)
     # By the roster's ids: as a subquery, the residents' ids would be sent twice.
     recorded = {
         a.enrolment_id: a

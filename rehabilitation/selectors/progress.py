@@ -234,23 +234,27 @@ def legal_of(*, returnee: Returnee) -> list[LegalProceeding]:
     )
 
 
+def _custody_running(day: date | None) -> Q:
+    """Custody periods running on `day` (today when None)."""
+    day = day or timezone.localdate()
+    return Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+
+
 def in_custody(*, people_ids, day: date | None = None) -> set[int]:
     """Ids of those among `people_ids` who are in custody on `day`."""
-    day = day or timezone.localdate()
     return set(
-        CustodyPeriod.objects.filter(proceeding__returnee_id__in=people_ids, started_on__lte=day)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
-        .values_list("proceeding__returnee_id", flat=True)
+        CustodyPeriod.objects.filter(
+            _custody_running(day), proceeding__returnee_id__in=people_ids
+        ).values_list("proceeding__returnee_id", flat=True)
     )
 
 
 def caregiver_unavailable_query(*, children, day: date | None = None) -> QuerySet:
     """Ids of those among `children` (ids, or a query of them) whose mother or father is in
     custody on `day`: the rows `caregiver_unavailable` reads."""
-    day = day or timezone.localdate()
     held = CustodyPeriod.objects.filter(
-        proceeding__returnee=OuterRef("relative"), started_on__lte=day
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
+        _custody_running(day), proceeding__returnee=OuterRef("relative")
+    )
     return (
         Relationship.objects.filter(
             person__in=children, kind__in=[Relationship.Kind.MOTHER, Relationship.Kind.FATHER]

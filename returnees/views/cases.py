@@ -114,7 +114,7 @@ def case_context(request, person, **extra) -> dict:
         "decision_form": DecisionForm(
             initial={"version": verification.version},
             parents=read.parents,
-            parent_rows=rows["parents"],
+            parent_rows=read.parent_rows,
         )
         if verification
         else None,

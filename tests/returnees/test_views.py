@@ -295,3 +295,29 @@ def test_an_edit_changes_only_the_fields_the_user_changed(caseworker_client, wor
     assert caseworker_client.post(url, data).status_code == 302
     event = AuditEvent.objects.get(kind=AuditKind.UPDATE, record_id=str(person.pk))
     assert list(event.changes) == ["place_of_birth"]
+
+
+def test_the_decision_offers_the_parents_the_officer_may_open(client, users, family):
+    """The case page's "verified through parent" choices are `parents_of`: the child's
+    mother and father the user may open, and nobody else (not a sealed father, not the
+    mother's own children on her page)."""
+    import re
+
+    from django.utils import timezone
+
+    from returnees import selectors
+
+    mother, child, _sister = family
+    father = ReturneeFactory(sex="M", date_of_birth=date(1985, 1, 1), sealed_at=timezone.now())
+    Relationship.objects.create(person=child, relative=father, kind="father")
+    officer = users[Role.VERIFICATION_OFFICER]
+    client.force_login(officer)
+
+    def offered(person) -> list[str]:
+        body = client.get(reverse("returnees:detail", args=[person.pk])).content.decode()
+        select = re.search(r'<select name="via_parent".*?</select>', body, re.S).group(0)
+        return [v for v in re.findall(r'<option value="([^"]*)"', select) if v]
+
+    assert offered(child) == [str(mother.pk)]
+    assert offered(child) == [str(p.pk) for p in selectors.parents_of(user=officer, returnee=child)]
+    assert offered(mother) == []
