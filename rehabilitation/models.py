@@ -100,6 +100,8 @@ class Placement(models.Model):
                 condition=models.Q(ended_on__isnull=True),
                 name="placement_active_centre_idx",
             ),
+            # The monthly report's placements begun in one month.
+            models.Index(fields=["started_on"], name="placement_start_idx"),
         ]
 
     def __str__(self) -> str:
@@ -356,7 +358,11 @@ class Session(models.Model):
         ordering = ["-starts_at"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
-        indexes = [models.Index(fields=["centre", "starts_at"], name="session_centre_day_idx")]
+        indexes = [
+            models.Index(fields=["centre", "starts_at"], name="session_centre_day_idx"),
+            # The monthly report's sessions held in one month, at every centre.
+            models.Index(fields=["starts_at"], name="session_day_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(duration_minutes__gte=5, duration_minutes__lte=480),
@@ -463,7 +469,15 @@ class ProgressRating(models.Model):
                 name="rating_once_per_rater",
             )
         ]
-        indexes = [models.Index(fields=["returnee", "-assessed_on"], name="rating_trajectory_idx")]
+        # In the trajectory's order read backwards; the report's stage counts read every
+        # rating in it without touching the table (an index-only scan, already sorted).
+        indexes = [
+            models.Index(
+                fields=["returnee", "assessed_on"],
+                include=["disengagement"],
+                name="rating_trajectory_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.returnee_id} {self.instrument_id} {self.assessed_on} {self.rater_id}"
@@ -600,6 +614,8 @@ class FollowUpVisit(models.Model):
         ordering = ["-visited_on", "-id"]
         verbose_name = _("follow-up visit")
         verbose_name_plural = _("follow-up visits")
+        # The monthly report's visits of one month.
+        indexes = [models.Index(fields=["visited_on"], name="follow_up_day_idx")]
 
     def __str__(self) -> str:
         return f"{self.returnee_id} {self.visited_on} {self.risk_level}"

@@ -8,7 +8,9 @@ import calendar
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Case,
@@ -36,6 +38,7 @@ from rehabilitation.models import (
     ProgressRating,
     Session,
 )
+from repatriation.concurrent_reads import read_concurrently
 from repatriation.medical.models import MedicalAssessment
 from repatriation.query_settings import query_settings
 from returnees.models import CaseEvent, CaseStatus, NationalityVerification, Returnee, Sex
@@ -45,12 +48,14 @@ __all__ = [
     "Month",
     "arrivals_by_operation",
     "centre_occupancy",
+    "disengagement_trend",
     "education_figures",
     "health_figures",
     "legal_by_status",
     "monthly_figures",
     "people_by_sex_and_age",
     "placements_in_month",
+    "psychosocial_activity",
     "psychosocial_figures",
     "reintegration_figures",
     "status_counts",
@@ -191,7 +196,8 @@ def health_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     in_month = assessments.filter(assessed_on__gte=month.first, assessed_on__lte=month.last)
     by_stage = dict(in_month.values_list("stage").annotate(n=Count("pk")))
     by_triage = dict(in_month.values_list("triage").annotate(n=Count("pk")))
-    due = assessments.aggregate(
+    # Both counts are of follow-ups due by the month's end: the index finds them.
+    due = assessments.filter(follow_up_due__lte=month.last).aggregate(
         due=Count("pk", filter=Q(follow_up_due__gte=month.first, follow_up_due__lte=month.last)),
         overdue=Count("pk", filter=Q(follow_up_due__lt=min(month.last, timezone.localdate()))),
     )
@@ -302,6 +308,14 @@ def stages_at(people: QuerySet[Returnee], points: list[date]) -> list[dict[int, 
 def psychosocial_figures(month: Month, people: QuerySet[Returnee], trend_months: int = 12) -> dict:
     """Sessions held in the month by kind; assessments done; women and men by stage of
     disengagement at the month's end, with the trend over the last `trend_months` months."""
+    return {
+        **psychosocial_activity(month, people),
+        **disengagement_trend(month, people, trend_months),
+    }
+
+
+def psychosocial_activity(month: Month, people: QuerySet[Returnee]) -> dict:
+    """Sessions held in the month by kind, and the assessments done (a person's day)."""
     held = dict(
         Session.objects.filter(
             status=Session.Status.HELD,
@@ -320,14 +334,22 @@ def psychosocial_figures(month: Month, people: QuerySet[Returnee], trend_months:
         .distinct()
         .count()
     )
+    return {"sessions": held, "assessed": assessed}
+
+
+def disengagement_trend(month: Month, people: QuerySet[Returnee], trend_months: int = 12) -> dict:
+    """Adult women and men by stage of disengagement at the month's end, and at the end of
+    each of the `trend_months` months up to it."""
     adults = people.filter(_born_between(month.last, 18, 200))
     months = [month.minus(back) for back in range(trend_months - 1, -1, -1)]
-    counted = stage_counts_at(adults, [m.last for m in months])
+    counted = stage_counts_at(adults, [m.last for m in months], narrow=people.query.has_filters())
     trend = [(point.first, counts) for point, counts in zip(months, counted, strict=True)]
-    return {"sessions": held, "assessed": assessed, "stages": trend[-1][1], "trend": trend}
+    return {"stages": trend[-1][1], "trend": trend}
 
 
-def stage_counts_at(people: QuerySet[Returnee], points: list[date]) -> list[dict]:
+def stage_counts_at(
+    people: QuerySet[Returnee], points: list[date], *, narrow: bool = True
+) -> list[dict]:
     """Women and men by stage of disengagement at each of `points`: what stages_at gives,
     counted. On PostgreSQL in one query that returns only the counts (each person's
     assessment days as spans with LEAD(), joined to the points): at a million people the
@@ -345,31 +367,38 @@ def stage_counts_at(people: QuerySet[Returnee], points: list[date]) -> list[dict
         return empty
     stages = list(DisengagementStage.values)  # most worrying first
     ranks = " ".join("WHEN %s THEN " + str(i) for i, _stage in enumerate(stages))
-    who, who_params = people.values("pk", "sex").query.sql_with_params()
-    # The people's sex comes along with their ratings (no second pass over the registry).
-    # Each span of days covers the points from the first on or after its start to the last
+    who, who_params = people.order_by().values("pk", "sex").query.sql_with_params()
+    only_theirs = (
+        f"AND r.returnee_id IN (SELECT id FROM ({who}) AS n(id, sex))"  # noqa: S608 - the ORM's
+        if narrow
+        else ""
+    )
+    # Everyone's days and spans come from the ratings' index alone, already in order (no
+    # sort, no table read), and only the spans that reach the first point meet the people;
+    # a `narrow` set of people (a partner's, a centre's) picks its ratings first. Each
+    # span of days covers the points from the first on or after its start to the last
     # before its end: those two positions (width_bucket over the sorted points) are counted,
-    # not every span against every point, and spans over before the first point drop out.
+    # not every span against every point.
     sql = f"""
         WITH days AS (
-            SELECT r.returnee_id, w.sex, r.assessed_on,
+            SELECT r.returnee_id, r.assessed_on,
                    MIN(CASE r.disengagement {ranks} END) AS worst
             FROM rehabilitation_progressrating r
-            JOIN ({who}) AS w(id, sex) ON w.id = r.returnee_id
-            WHERE r.assessed_on <= %s
-            GROUP BY r.returnee_id, w.sex, r.assessed_on
+            WHERE r.assessed_on <= %s {only_theirs}
+            GROUP BY r.returnee_id, r.assessed_on
         ), spans AS (
-            SELECT sex, assessed_on, worst,
+            SELECT returnee_id, assessed_on, worst,
                    LEAD(assessed_on) OVER (PARTITION BY returnee_id ORDER BY assessed_on)
                        AS until
             FROM days
         )
-        SELECT sex, worst,
-               width_bucket(assessed_on - 1, %s::date[]),
-               coalesce(width_bucket(until - 1, %s::date[]), %s),
+        SELECT w.sex, s.worst,
+               width_bucket(s.assessed_on - 1, %s::date[]),
+               coalesce(width_bucket(s.until - 1, %s::date[]), %s),
                count(*)
-        FROM spans
-        WHERE worst IS NOT NULL AND (until IS NULL OR until > %s)
+        FROM spans s
+        JOIN ({who}) AS w(id, sex) ON w.id = s.returnee_id
+        WHERE s.worst IS NOT NULL AND (s.until IS NULL OR s.until > %s)
         GROUP BY 1, 2, 3, 4
     """  # noqa: S608 - the subquery is the ORM's, every value a parameter
     order = sorted(range(len(points)), key=lambda i: points[i])
@@ -380,11 +409,12 @@ def stage_counts_at(people: QuerySet[Returnee], points: list[date]) -> list[dict
             sql,
             [
                 *stages,
-                *who_params,
                 ascending[-1],
+                *(who_params if narrow else ()),
                 ascending,
                 ascending,
                 len(ascending),
+                *who_params,
                 ascending[0],
             ],
         )
@@ -461,19 +491,30 @@ def monthly_figures(
     """Every figure of the monthly progress report, for the people and centres an audience
     may count, and the `sections` it may see. Legal proceedings only where `include_legal`
     (the ministry's report)."""
-    figures = {
-        "people": people_by_sex_and_age(month, people),
-        "arrivals": arrivals_by_operation(month, people),
-        "statuses": status_counts(people),
-        "movements": status_movements(month, people),
-        "centres": centre_occupancy(month, centres),
-        "placements": placements_in_month(month, people),
+    jobs = {}
+    if "psychosocial" in sections:  # the longest first: the trend reads every rating
+        jobs["trend"] = partial(disengagement_trend, month, people)
+        jobs["psychosocial"] = partial(psychosocial_activity, month, people)
+    jobs |= {
+        name: partial(OPTIONAL_SECTIONS[name], month, people)
+        for name in ("education", "health", "reintegration", "verification")
+        if name in sections
     }
-    for name in sections:
-        figures[name] = OPTIONAL_SECTIONS[name](month, people)
+    jobs |= {
+        "centres": partial(centre_occupancy, month, centres),
+        "people": partial(people_by_sex_and_age, month, people),
+        "arrivals": partial(arrivals_by_operation, month, people),
+        "placements": partial(placements_in_month, month, people),
+        "statuses": partial(status_counts, people),
+        "movements": partial(status_movements, month, people),
+    }
     if include_legal:
-        figures["legal"] = legal_by_status(people)
-    return figures
+        jobs["legal"] = partial(legal_by_status, people)
+    figures = read_concurrently(jobs, connections=settings.REPORT_FIGURE_CONNECTIONS)
+    if "trend" in figures:
+        figures["psychosocial"] |= figures.pop("trend")
+    order = ["people", "arrivals", "statuses", "movements", "centres", "placements"]
+    return {name: figures[name] for name in [*order, *sections, "legal"] if name in figures}
 
 
 def placed_at_month_end(month: Month, centres) -> Exists:

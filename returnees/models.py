@@ -141,12 +141,21 @@ class Returnee(models.Model):
         indexes = [
             models.Index(fields=["status", "-id"], name="returnee_status_idx"),
             models.Index(fields=["assigned_caseworker", "-id"], name="returnee_caseworker_idx"),
-            models.Index(fields=["date_of_birth", "sex"], name="returnee_dob_sex_idx"),
+            # With the id, the report's adults and their sex come from the index alone.
+            models.Index(
+                fields=["date_of_birth", "sex"], include=["id"], name="returnee_dob_sex_idx"
+            ),
             models.Index(fields=["verification_status", "-id"], name="returnee_verif_idx"),
             models.Index(
                 fields=["closed_on"],
                 condition=models.Q(sealed_at__isnull=True, closed_on__isnull=False),
                 name="returnee_to_seal_idx",
+            ),
+            # The monthly report's cases closed in one month.
+            models.Index(
+                fields=["closed_on"],
+                condition=models.Q(closed_on__isnull=False),
+                name="returnee_closed_idx",
             ),
         ]
 
@@ -415,7 +424,15 @@ class NationalityVerification(models.Model):
     class Meta:
         verbose_name = _("nationality verification")
         verbose_name_plural = _("nationality verifications")
-        indexes = [models.Index(fields=["decision", "opened_at"], name="verification_queue_idx")]
+        indexes = [
+            models.Index(fields=["decision", "opened_at"], name="verification_queue_idx"),
+            # The monthly report's decisions of one month.
+            models.Index(
+                fields=["decided_at"],
+                condition=models.Q(decided_at__isnull=False),
+                name="verification_decided_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.returnee_id}: {self.decision}"
@@ -488,7 +505,9 @@ class CaseEvent(models.Model):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         indexes = [
-            models.Index(fields=["returnee", "-occurred_at"], name="case_event_timeline_idx")
+            models.Index(fields=["returnee", "-occurred_at"], name="case_event_timeline_idx"),
+            # The monthly report's arrivals, moves and reintegrations of one month.
+            models.Index(fields=["occurred_at"], name="case_event_when_idx"),
         ]
 
     def __str__(self) -> str:

@@ -118,6 +118,8 @@ class MedicalAssessment(models.Model):
         indexes = [
             models.Index(fields=["returnee", "stage"], name="medical_person_stage_idx"),
             models.Index(fields=["follow_up_due"], name="medical_follow_up_idx"),
+            # The monthly report counts the month's assessments.
+            models.Index(fields=["assessed_on"], name="medical_day_idx"),
         ]
 
     def __str__(self) -> str:

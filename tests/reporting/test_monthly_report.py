@@ -368,6 +368,10 @@ def test_stage_counts_in_sql_equal_the_per_person_walk(users, db):
         for person, stage in stages.items():
             counts[sex_of[person]][stage] += 1
         walked.append(counts)
+    outsider = ReturneeFactory(sex="F", date_of_birth=date(1980, 1, 1))
+    _rating(outsider, instrument, date(2026, 2, 1), "renounced", rater)  # rated, not chosen
     assert stage_counts_at(chosen, points) == walked
+    # Everyone's ratings walked first and met by the people after (the ministry's way).
+    assert stage_counts_at(chosen, points, narrow=False) == walked
     assert walked[3]["F"]["adheres"] == 2 and walked[5]["F"]["ambivalent"] == 1
     assert walked[0]["M"] == {"renounced": 1, "ambivalent": 0, "adheres": 1}
