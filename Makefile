@@ -39,7 +39,7 @@ messages: $(STAMP) ## Extract and compile translations (English source, Russian,
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(STAMP) ## Time the pages on a separate PostgreSQL database of SIZE people (default 100000)
-	DJANGO_SETTINGS_MODULE=repatriation.settings.test DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
+	DJANGO_SETTINGS_MODULE=repatriation.settings.bench DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} \
 		$(PY) manage.py bench --size $(SIZE) $(BENCH_ARGS)
 
 load: $(STAMP) system-deps ## Load test (gunicorn, 5 workers; wrk, 16 connections, 60 s) on the bench database of SIZE

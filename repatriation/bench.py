@@ -691,7 +691,7 @@ def monthly_report_scenario(*, repeat: int = 3) -> dict:
 
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "repatriation.settings.test",
+        "DJANGO_SETTINGS_MODULE": "repatriation.settings.bench",
         "DATABASE_URL": database_url(),
     }
     code = (

@@ -1,5 +1,7 @@
-"""The benchmark's web server (make load): the test settings without the test-only N+1
-detector, and the framework floor's address beside the application's."""
+"""The benchmark (make bench) and its web server (make load): the test settings without the
+test-only N+1 detector, which watches every query and related object a page touches (the
+case page measured 41 ms without it, 82 ms with it), and the framework floor's address
+beside the application's."""
 
 from .test import *  # noqa: F403
 
