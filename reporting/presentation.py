@@ -104,6 +104,8 @@ def _centre_rows(p: Printer, centres: list[dict], people_total: str) -> list[dic
             **c,
             "residents": "—" if people_total == "—" else shown_residents,
             "placed": shown_placed,
+            # The occupancy bar's width class: the rate to the nearest 5%, at most 100.
+            "bar": min(100, 5 * round((c["rate"] or 0) / 5)),
         }
         for c, (_n, shown_residents), (_m, shown_placed) in zip(
             centres, residents, placed, strict=True
