@@ -116,6 +116,11 @@ def _born_between(on: date, low: int, high: int) -> Q:
     return Q(date_of_birth__lte=years_ago(low), date_of_birth__gt=years_ago(high))
 
 
+def _open_at_end(month: Month) -> Q:
+    """A placement or enrolment begun by the month's last day and not ended by then."""
+    return Q(started_on__lte=month.last) & (Q(ended_on__isnull=True) | Q(ended_on__gt=month.last))
+
+
 def people_by_sex_and_age(month: Month, people: QuerySet[Returnee]) -> dict:
     """People in the programme at the month's end: women, men, girls, boys, by age group;
     orphans and unaccompanied children. One query."""
@@ -224,7 +229,6 @@ def centre_occupancy(month: Month, centres: QuerySet[Centre]) -> list[dict]:
     """Each centre: capacity, residents at the month's end, placements begun in the month.
     Placements are counted by centre id, then named: grouped by every column of the
     centre, the same count took twice as long at 680 centres."""
-    at_end = Q(started_on__lte=month.last) & (Q(ended_on__isnull=True) | Q(ended_on__gt=month.last))
     began = Q(started_on__gte=month.first, started_on__lte=month.last)
     placements = Placement.objects.order_by()
     if centres.query.has_filters():
@@ -232,7 +236,7 @@ def centre_occupancy(month: Month, centres: QuerySet[Centre]) -> list[dict]:
     counts = {
         row["centre_id"]: row
         for row in placements.values("centre_id").annotate(
-            residents=Count("pk", filter=at_end), placed=Count("pk", filter=began)
+            residents=Count("pk", filter=_open_at_end(month)), placed=Count("pk", filter=began)
         )
     }
     rows = []
@@ -255,11 +259,8 @@ def centre_occupancy(month: Month, centres: QuerySet[Centre]) -> list[dict]:
 def education_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     """Enrolled at the month's end by level; the month's attendance rate; people taking part
     in activities during the month."""
-    open_at_end = Q(started_on__lte=month.last) & (
-        Q(ended_on__isnull=True) | Q(ended_on__gt=month.last)
-    )
     by_level = dict(
-        Enrolment.objects.filter(open_at_end, _about(people))
+        Enrolment.objects.filter(_open_at_end(month), _about(people))
         .values_list("level")
         .annotate(n=Count("returnee", distinct=True))
     )
@@ -545,10 +546,5 @@ def monthly_figures(
 def placed_at_month_end(month: Month, centres) -> Exists:
     """People with a placement at one of `centres` on the month's last day."""
     return Exists(
-        Placement.objects.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=month.last),
-            returnee=OuterRef("pk"),
-            centre__in=centres,
-            started_on__lte=month.last,
-        )
+        Placement.objects.filter(_open_at_end(month), returnee=OuterRef("pk"), centre__in=centres)
     )
