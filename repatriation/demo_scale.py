@@ -12,9 +12,10 @@ last four weeks.
 from __future__ import annotations
 
 import math
+import threading
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 # The generator makes people in households of this many at most; above it, copies.
 BASE_PEOPLE = 25_000
@@ -94,7 +95,11 @@ def _session_related(model) -> bool:
 
 
 def world_copy(copies: int) -> None:
-    """Add copies 1..copies-1 of the generated world (copy 0). Runs in one transaction."""
+    """Add copies 1..copies-1 of the generated world (copy 0), in the caller's transaction.
+
+    The secondary indexes are dropped first and built again once that transaction commits,
+    side by side on two connections (`indexes_build`): one after another, the name indexes
+    (GiST, which PostgreSQL builds on one core) left the second core idle for minutes."""
     if copies <= 1:
         return
     chosen = copied_models()
@@ -118,11 +123,9 @@ def world_copy(copies: int) -> None:
             "CREATE TEMP TABLE scale_year_max (year int PRIMARY KEY, top int) ON COMMIT DROP"
         )
         cursor.executemany("INSERT INTO scale_year_max VALUES (%s, %s)", list(year_max.items()))
-        dropped = _secondary_indexes_drop(cursor, [m._meta.db_table for m in chosen])
+        dropped = secondary_indexes_drop(cursor, [m._meta.db_table for m in chosen])
         for model in chosen:
             cursor.execute(*_copy_sql(model, offsets, copies))
-        for statement in dropped:
-            cursor.execute(statement)
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
         for model in chosen:
             cursor.execute(
@@ -134,6 +137,7 @@ def world_copy(copies: int) -> None:
             "FROM scale_year_max y WHERE c.year = y.year AND c.prefix = 'KZ'",
             [copies],
         )
+    transaction.on_commit(lambda: indexes_build(dropped))
 
 
 def _max_id(cursor, model) -> int:
@@ -213,7 +217,7 @@ def _copy_sql(model, offsets: dict, copies: int) -> tuple[str, list]:
     return sql, [series]
 
 
-def _secondary_indexes_drop(cursor, tables: list[str]) -> list[str]:
+def secondary_indexes_drop(cursor, tables: list[str]) -> list[str]:
     """Drop the indexes that no constraint needs (building them once afterwards is several
     times faster than keeping them up to date row by row); return how to recreate them."""
     cursor.execute(
@@ -231,3 +235,37 @@ def _secondary_indexes_drop(cursor, tables: list[str]) -> list[str]:
     for name, _definition in found:
         cursor.execute(f"DROP INDEX {name}")
     return [definition for _name, definition in found]
+
+
+def indexes_build(statements: list[str], *, connections: int = 2) -> None:
+    """Run CREATE INDEX `statements` on `connections` connections at once, the slowest kinds
+    (GiST, then GIN) first, with memory enough to sort in memory. Outside any transaction:
+    each thread's connection commits its own index. The first error is raised here."""
+    slowest_first = sorted(statements, key=lambda s: (" gist " not in s, " gin " not in s))
+    waiting = list(slowest_first)
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def build() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+                while True:
+                    with lock:
+                        if not waiting or errors:
+                            return
+                        statement = waiting.pop(0)
+                    cursor.execute(statement)
+        except BaseException as error:  # handed to the caller's thread
+            with lock:
+                errors.append(error)
+        finally:
+            connection.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=build) for _ in range(min(connections, len(statements)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import ProgrammingError, connection
 from django.db.models import Count, F
 from zeal import zeal_ignore
 
@@ -80,3 +81,48 @@ def test_world_copy_keeps_families_numbers_and_centres_apart():
         "session", "returnee"
     )[:200]:
         assert Placement.objects.filter(returnee=row.returnee, centre=row.session.centre).exists()
+
+
+def _audit_indexes() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_auditevent'"
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_indexes_dropped_are_built_again_side_by_side():
+    """The bench's bulk loads drop the secondary indexes and build them again afterwards on
+    two connections: every index comes back as it was, and a failing build is raised."""
+    if connection.vendor != "postgresql":
+        pytest.fail("the bulk paths are PostgreSQL's, and the suite runs on PostgreSQL")
+    before = _audit_indexes()
+    with connection.cursor() as cursor:
+        dropped = demo_scale.secondary_indexes_drop(cursor, ["audit_auditevent"])
+    assert len(dropped) >= 5  # the audit trail's five lookups, at least
+    assert set(_audit_indexes()) < set(before)  # the primary key stays
+    demo_scale.indexes_build(dropped)
+    assert _audit_indexes() == before
+
+    with connection.cursor() as cursor:
+        dropped = demo_scale.secondary_indexes_drop(cursor, ["audit_auditevent"])
+    broken = [*dropped[1:], "CREATE INDEX broken_idx ON audit_auditevent (no_such_column)"]
+    with pytest.raises(ProgrammingError):
+        demo_scale.indexes_build(broken)
+    demo_scale.indexes_build(dropped[:1])
+    assert _audit_indexes() == before  # the others were built before the failure was seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_events_fill_builds_its_indexes_after_the_insert():
+    from repatriation import bench
+    from repatriation.audit.models import AuditEvent
+
+    before = _audit_indexes()
+    have = AuditEvent.objects.count()
+    assert bench.audit_events_fill(have + 500) == 500
+    assert AuditEvent.objects.count() == have + 500
+    assert _audit_indexes() == before
+    newest = list(AuditEvent.objects.order_by("-id").values_list("occurred_at", flat=True)[:2])
+    assert newest[0] > newest[1]  # later ids, later times
