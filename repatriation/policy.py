@@ -266,6 +266,18 @@ def field_groups_for_many(user, people) -> dict[int, frozenset[FieldGroup]]:
     return {pk: known[pk] for pk in ids}
 
 
+def field_groups_for_listed(user, people) -> dict[int, frozenset[FieldGroup]]:
+    """`field_groups_for_many` of people a list has just read through
+    `returnees_visible_to(user)`, and only of those: a partner with one valid agreement
+    sees every one of them through it, so that agreement's groups are theirs, and the two
+    queries asking which agreement covers whom are not needed (a page of the API's list)."""
+    grants = grants_for(user)
+    if grants.scope == Scope.AGREEMENT and len(grants.agreement_groups) == 1:
+        (groups,) = grants.agreement_groups.values()
+        return {p.pk: groups for p in people}
+    return field_groups_for_many(user, people)
+
+
 def request_memo_forget(user) -> None:
     """Forget what this request learnt of the user's reach (who is in scope, a partner's
     groups per person): after a write, what is answered is decided afresh."""

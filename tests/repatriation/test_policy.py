@@ -268,3 +268,38 @@ def test_field_groups_of_many_people_agree_with_one_by_one(world, role):
     people = [world[name] for name in sorted(ALL_PEOPLE)]
     many = policy.field_groups_for_many(user, people)
     assert many == {p.pk: policy.field_groups_for(user, p) for p in people}
+
+
+def _fresh(user):
+    """The same user without what the policy kept for the request."""
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.mark.parametrize("role", [*Role, "outsider"])
+def test_field_groups_of_a_listed_page_agree_with_the_policy(world, role):
+    """A list's page, read through the caller's scope, gets each person's groups without
+    asking which agreement covers whom: the answer is the per-person one."""
+    user = world["users"][role]
+    listed = list(policy.returnees_visible_to(user).order_by("pk"))
+    expected = policy.field_groups_for_many(_fresh(user), listed)
+    assert policy.field_groups_for_listed(_fresh(user), listed) == expected
+
+
+def test_a_partner_with_two_agreements_gets_each_persons_groups(world):
+    """With two agreements of different groups, a listed person's groups are those of the
+    agreement that covers them, never the union."""
+    from guardian.shortcuts import assign_perm
+
+    from tests.factories import AgreementFactory
+
+    partner = world["users"][Role.PARTNER_AGENCY]
+    second = AgreementFactory(read_field_groups=["identity", "medical"], write_field_groups=[])
+    placement = world["person_b"].placements.get(ended_on__isnull=True)
+    second.centres.add(placement.centre)
+    assign_perm("accounts.use_agreement", partner, second)
+    listed = list(policy.returnees_visible_to(_fresh(partner)))
+    assert {world["person_a"].pk, world["person_b"].pk} <= {p.pk for p in listed}
+    groups = policy.field_groups_for_listed(_fresh(partner), listed)
+    assert groups[world["person_b"].pk] == {FieldGroup.IDENTITY, FieldGroup.MEDICAL}
+    assert FieldGroup.MEDICAL not in groups[world["person_a"].pk]
+    assert FieldGroup.EDUCATION in groups[world["person_a"].pk]

@@ -1,0 +1,66 @@
+"""The case list's rows, written out in Python.
+
+Fifty rows through the template engine took about ten of the page's twenty milliseconds
+(some twenty variable lookups, filters and a `{% url %}` per row); the same rows written out
+here take one or two. Every value is escaped as the template would escape it, and
+tests/returnees/test_case_list_rows.py checks the output against the template's."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, get_language
+
+from repatriation.templatetags.ui import _choice_labels
+from returnees.models import Returnee
+
+register = template.Library()
+
+_PK = 2_147_000_001  # a placeholder id, replaced by each row's own in the address
+
+
+@register.simple_tag
+def people_rows(page, sees_verification: bool) -> SafeString:
+    """The `<tr>` of each person on `page` (a selectors.ReturneePage), or the one row that
+    says nobody matches."""
+    if not page.people:
+        return mark_safe(  # noqa: S308 - a translated constant, escaped
+            f'<tr><td colspan="8" class="text-muted">{escape(gettext("Nobody matches."))}</td></tr>'
+        )
+    before, after = reverse("returnees:detail", args=[_PK]).split(str(_PK))
+    language = get_language()
+    sex = _choice_labels(Returnee, "sex", language)
+    status = _choice_labels(Returnee, "status", language)
+    verification = _choice_labels(Returnee, "verification_status", language)
+    estimated = f' <abbr title="{escape(gettext("estimated"))}">~</abbr>'
+    rows = []
+    for person in page.people:
+        name = f'<span class="script-name" dir="auto">{escape(person.primary_name)}</span>'
+        if person.name_latin and person.name_latin != person.primary_name:
+            name += f' <span class="text-muted small">{escape(person.name_latin)}</span>'
+        born = person.date_of_birth
+        born = escape(date_format(born, "SHORT_DATE_FORMAT")) if born else ""
+        if person.date_of_birth_estimated:
+            born += estimated
+        cells = [
+            f'<td><a href="{before}{person.pk}{after}">{escape(person.case_number)}</a></td>',
+            f"<td>{name}</td>",
+            f"<td>{escape(sex.get(person.sex, person.sex))}</td>",
+            f"<td>{born}</td>",
+            '<td><span class="badge text-bg-light border">'
+            f"{escape(status.get(person.status, person.status))}</span></td>",
+        ]
+        if sees_verification:
+            value = person.verification_status
+            cells.append(f"<td>{escape(verification.get(value, value))}</td>")
+        caseworker = person.assigned_caseworker
+        full_name = caseworker.get_full_name() if caseworker is not None else ""
+        cells.append(f"<td>{escape(full_name or '—')}</td>")
+        if page.scores:
+            score = page.scores.get(person.pk)
+            cells.append(f'<td class="text-end">{"" if score is None else f"{score}%"}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
