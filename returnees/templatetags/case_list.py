@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, get_language
+from django.utils.translation import get_language, gettext
 
 from repatriation.templatetags.ui import _choice_labels
 from returnees.models import Returnee
