@@ -237,19 +237,41 @@ def secondary_indexes_drop(cursor, tables: list[str]) -> list[str]:
     return [definition for _name, definition in found]
 
 
+def _build_cost(statement: str) -> tuple:
+    """How long an index takes to build, roughly, for ordering (lower sorts first): GiST
+    over trigrams is the slowest by far, and grows with its trigram columns; a partial index
+    covers fewer rows."""
+    trigram_columns = statement.count("gist_trgm_ops") + statement.count("gin_trgm_ops")
+    return (" gist " not in statement, " WHERE " in statement, -trigram_columns, -len(statement))
+
+
 def indexes_build(statements: list[str], *, connections: int = 2) -> None:
-    """Run CREATE INDEX `statements` on `connections` connections at once, the slowest kinds
-    (GiST, then GIN) first, with memory enough to sort in memory. Outside any transaction:
-    each thread's connection commits its own index. The first error is raised here."""
-    slowest_first = sorted(statements, key=lambda s: (" gist " not in s, " gin " not in s))
-    waiting = list(slowest_first)
+    """Run CREATE INDEX `statements` on `connections` connections at once, the slowest first
+    (with the longest last, the other connection would sit idle while it ran), with memory
+    enough to sort in memory. Outside any transaction: each thread's connection commits its
+    own index. The first error is raised here."""
+    statements_side_by_side(
+        sorted(statements, key=_build_cost),
+        connections=connections,
+        setup="SET maintenance_work_mem = '512MB'",
+    )
+
+
+def statements_side_by_side(
+    statements: list[str], *, connections: int = 2, setup: str | None = None
+) -> None:
+    """Run `statements` in the order given on `connections` connections at once, each
+    connection taking the next when it is free, in autocommit (VACUUM, CREATE INDEX). The
+    first error is raised here, once the statements already begun have ended."""
+    waiting = list(statements)
     lock = threading.Lock()
     errors: list[BaseException] = []
 
-    def build() -> None:
+    def work() -> None:
         try:
             with connection.cursor() as cursor:
-                cursor.execute("SET maintenance_work_mem = '512MB'")
+                if setup:
+                    cursor.execute(setup)
                 while True:
                     with lock:
                         if not waiting or errors:
@@ -262,7 +284,7 @@ def indexes_build(statements: list[str], *, connections: int = 2) -> None:
         finally:
             connection.close()  # this thread's own connection
 
-    threads = [threading.Thread(target=build) for _ in range(min(connections, len(statements)))]
+    threads = [threading.Thread(target=work) for _ in range(min(connections, len(statements)))]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -32,7 +32,8 @@ def bs_widget(field):
 
 
 @functools.cache
-def _choice_labels(model, field_name: str, language: str | None) -> dict:
+def choice_labels(model, field_name: str, language: str | None) -> dict:
+    """Value to label of a field's choices, in `language`, built once."""
     return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
 
 
@@ -41,4 +42,4 @@ def choice_label(record, field_name: str) -> str:
     """What get_FOO_display shows, from a table built once per field and language: on a list
     of fifty rows, get_FOO_display rebuilds and translates the whole choice list each time."""
     value = getattr(record, field_name)
-    return _choice_labels(type(record), field_name, get_language()).get(value, value)
+    return choice_labels(type(record), field_name, get_language()).get(value, value)

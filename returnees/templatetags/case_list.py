@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from repatriation.templatetags.ui import _choice_labels
+from repatriation.templatetags.ui import choice_labels
 from returnees.models import Returnee
 
 register = template.Library()
@@ -32,9 +32,9 @@ def people_rows(page, sees_verification: bool) -> SafeString:
         )
     before, after = reverse("returnees:detail", args=[_PK]).split(str(_PK))
     language = get_language()
-    sex = _choice_labels(Returnee, "sex", language)
-    status = _choice_labels(Returnee, "status", language)
-    verification = _choice_labels(Returnee, "verification_status", language)
+    sex = choice_labels(Returnee, "sex", language)
+    status = choice_labels(Returnee, "status", language)
+    verification = choice_labels(Returnee, "verification_status", language)
     estimated = f' <abbr title="{escape(gettext("estimated"))}">~</abbr>'
     rows = []
     for person in page.people:

@@ -126,3 +126,28 @@ def test_audit_events_fill_builds_its_indexes_after_the_insert():
     assert _audit_indexes() == before
     newest = list(AuditEvent.objects.order_by("-id").values_list("occurred_at", flat=True)[:2])
     assert newest[0] > newest[1]  # later ids, later times
+
+
+def test_slowest_index_builds_first():
+    """The multi-column trigram GiST first, partial ones after whole ones, b-trees last."""
+    statements = [
+        "CREATE INDEX a ON t USING btree (x)",
+        "CREATE INDEX b ON t USING gist (s gist_trgm_ops) WHERE (script = 'arab')",
+        "CREATE INDEX c ON t USING gist (s gist_trgm_ops)",
+        "CREATE INDEX d ON t USING gist (d, s gist_trgm_ops, k gist_trgm_ops)",
+    ]
+    ordered = sorted(statements, key=demo_scale._build_cost)
+    assert [s.split()[2] for s in ordered] == ["d", "c", "b", "a"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_settle_vacuums_every_table():
+    from repatriation import bench
+
+    bench.database_settle()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables "
+            "WHERE schemaname = current_schema() AND last_vacuum IS NULL"
+        )
+        assert cursor.fetchall() == []
