@@ -240,6 +240,14 @@ class MonthlyAttendance(models.Model):
         ordering = ["-month"]
         verbose_name = _("monthly attendance")
         verbose_name_plural = _("monthly attendance")
+        # The monthly report's attendance rate: one month's rows from the index alone.
+        indexes = [
+            models.Index(
+                fields=["month"],
+                include=["enrolment", "days_expected", "days_present"],
+                name="attendance_month_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["enrolment", "month"], name="attendance_once_a_month"),
             models.CheckConstraint(
@@ -300,6 +308,14 @@ class ActivityParticipation(models.Model):
         ordering = ["-month"]
         verbose_name = _("activity participation")
         verbose_name_plural = _("activity participation")
+        # The monthly report's activities: one month's rows from the index alone.
+        indexes = [
+            models.Index(
+                fields=["month"],
+                include=["activity", "returnee", "times"],
+                name="participation_month_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "returnee", "month"], name="participation_once_a_month"

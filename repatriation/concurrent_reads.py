@@ -82,6 +82,8 @@ def _begin_read_only(snapshot: str | None) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        # Sorts of a report's aggregates (counts of distinct people) in memory, not on disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         if snapshot is not None:
             cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
             return snapshot

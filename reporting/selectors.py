@@ -215,12 +215,23 @@ def health_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     and overdue at its end (counts only)."""
     assessments = MedicalAssessment.objects.filter(_about(people))
     in_month = assessments.filter(assessed_on__gte=month.first, assessed_on__lte=month.last)
-    by_stage = dict(in_month.values_list("stage").annotate(n=Count("pk")))
-    by_triage = dict(in_month.values_list("triage").annotate(n=Count("pk")))
-    # Both counts are of follow-ups due by the month's end: the index finds them.
+    by_stage: dict[str, int] = {}
+    by_triage: dict[str, int] = {}
+    # Stage and triage from one read of the month's assessments.
+    for stage, triage, n in in_month.values_list("stage", "triage").annotate(n=Count("*")):
+        by_stage[stage] = by_stage.get(stage, 0) + n
+        by_triage[triage] = by_triage.get(triage, 0) + n
+    # Both counts are of follow-ups due by the month's end, counted by their due date (set in
+    # every row found): the index alone answers, where counting ids read 25,000 table pages
+    # at a million people.
     due = assessments.filter(follow_up_due__lte=month.last).aggregate(
-        due=Count("pk", filter=Q(follow_up_due__gte=month.first, follow_up_due__lte=month.last)),
-        overdue=Count("pk", filter=Q(follow_up_due__lt=min(month.last, timezone.localdate()))),
+        due=Count(
+            "follow_up_due",
+            filter=Q(follow_up_due__gte=month.first, follow_up_due__lte=month.last),
+        ),
+        overdue=Count(
+            "follow_up_due", filter=Q(follow_up_due__lt=min(month.last, timezone.localdate()))
+        ),
     )
     return {"by_stage": by_stage, "by_triage": by_triage, "total": sum(by_stage.values()), **due}
 
@@ -269,7 +280,7 @@ def education_figures(month: Month, people: QuerySet[Returnee]) -> dict:
     ).aggregate(
         expected=Sum("days_expected"),
         present=Sum("days_present"),
-        pupils=Count("enrolment", distinct=True),
+        pupils=Count("*"),  # one row per enrolment and month (a unique constraint)
     )
     rate = (
         round(100 * attendance["present"] / attendance["expected"])
