@@ -1,7 +1,8 @@
 """Centres: `/api/v1/centres/`. A partner sees the centres its agreement covers."""
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiExample
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 
 from rehabilitation import services
 from rehabilitation.models import (
@@ -19,7 +20,7 @@ from rehabilitation.models import (
 from repatriation import policy
 from repatriation.accounts.roles import FieldGroup
 from repatriation.api.base import AuditedViewSet, PersonRecordViewSet
-from repatriation.api.writes import RecordCreate, RecordWrites
+from repatriation.api.writes import PreconditionFailed, RecordCreate, RecordWrites, etag_of
 from repatriation.policy import Action
 from returnees.workflow import TransitionRefused
 
@@ -167,9 +168,19 @@ class EnrolmentViewSet(RecordWrites, PersonRecordViewSet):
     update_id_arg = "enrolment_id"
 
 
+class MonthAlreadyRecorded(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = (
+        "This month is already recorded for this enrolment: GET it and send its ETag in "
+        "If-Match to correct it."
+    )
+
+
 class AttendanceViewSet(RecordCreate, PersonRecordViewSet):
-    """A pupil's school days and days present per month; `POST` records (or corrects) one
-    month of one enrolment."""
+    """A pupil's school days and days present per month; `POST` records one month of one
+    enrolment (`201`). A month already recorded is corrected only with `If-Match` carrying
+    its ETag (`200`): without it the answer is `409` and with a stale one `412`, so that a
+    client does not overwrite, unseen, what a teacher or another client recorded."""
 
     serializer_class = s.AttendanceSerializer
     queryset = MonthlyAttendance.objects.none()
@@ -211,14 +222,35 @@ class AttendanceViewSet(RecordCreate, PersonRecordViewSet):
 
     def record_create(self, values, person):
         enrolment = self._enrolment
-        services.attendance_record_class(
-            actor=self.request.user,
-            month=values["month"],
-            rows=[(enrolment.pk, values["days_expected"], values["days_present"])],
-            allowed={enrolment.pk},
-            request=self.request,
-        )
+        self._corrected = False
+        with transaction.atomic():
+            # Locked while compared and written: two corrections with one ETag, one wins.
+            recorded = (
+                self.get_queryset()
+                .select_for_update(of=("self",))
+                .filter(enrolment=enrolment, month=values["month"])
+                .first()
+            )
+            if recorded is not None:
+                seen = self.request.headers.get("If-Match", "").strip()
+                if not seen or seen == "*":
+                    raise MonthAlreadyRecorded()
+                if seen != etag_of(recorded, self.get_serializer(recorded).data):
+                    raise PreconditionFailed()
+                self._corrected = True
+            services.attendance_record_class(
+                actor=self.request.user,
+                month=values["month"],
+                rows=[(enrolment.pk, values["days_expected"], values["days_present"])],
+                allowed={enrolment.pk},
+                request=self.request,
+            )
         return MonthlyAttendance.objects.get(enrolment=enrolment, month=values["month"])
+
+    def _answer(self, record, code):
+        if self._corrected:
+            code = status.HTTP_200_OK  # a correction, not a new record
+        return super()._answer(record, code)
 
 
 class SessionViewSet(PersonRecordViewSet):

@@ -41,7 +41,9 @@ def test_an_education_partner_enrols_and_records_attendance(partner, world):
     recorded = partner.post("/api/v1/attendance/", {**month, "days_present": 19})
     assert recorded.status_code == 201, recorded.json()
     assert MonthlyAttendance.objects.get(enrolment=enrolment).days_present == 19
-    too_many = partner.post("/api/v1/attendance/", {**month, "days_present": 25})
+    too_many = partner.post(
+        "/api/v1/attendance/", {**month, "month": "2026-09-01", "days_present": 25}
+    )
     assert too_many.status_code == 400
     assert MonthlyAttendance.objects.get(enrolment=enrolment).days_present == 19
     not_first = partner.post(
@@ -172,3 +174,36 @@ def test_partners_do_not_place_people(partner, world):
     )
     assert response.status_code == 403
     assert not Placement.objects.filter(centre=centre).exists()
+
+
+def test_a_recorded_month_is_corrected_only_with_its_etag(partner, world):
+    """A second POST for a month already recorded does not overwrite it unseen: 409 without
+    If-Match, 412 with a stale ETag, 200 with the current one; a refusal changes nothing."""
+    enrolment_id = _enrol(partner, world["person_a"]).json()["id"]
+    month = {"enrolment": enrolment_id, "month": "2026-10-01", "days_expected": 21}
+    first = partner.post("/api/v1/attendance/", {**month, "days_present": 19})
+    assert first.status_code == 201
+    etag = first["ETag"]
+    assert partner.get(f"/api/v1/attendance/{first.json()['id']}/")["ETag"] == etag
+
+    def days_present():
+        return MonthlyAttendance.objects.get(enrolment_id=enrolment_id).days_present
+
+    unseen = partner.post("/api/v1/attendance/", {**month, "days_present": 5})
+    assert unseen.status_code == 409 and "If-Match" in unseen.json()["detail"]
+    assert (
+        partner.post("/api/v1/attendance/", {**month, "days_present": 5}, If_Match="*").status_code
+        == 409
+    )
+    assert days_present() == 19
+    corrected = partner.post("/api/v1/attendance/", {**month, "days_present": 18}, If_Match=etag)
+    assert corrected.status_code == 200, corrected.json()
+    assert days_present() == 18 and MonthlyAttendance.objects.count() == 1
+    stale = partner.post("/api/v1/attendance/", {**month, "days_present": 2}, If_Match=etag)
+    assert stale.status_code == 412
+    assert days_present() == 18
+    # Another month is a new record, If-Match or not.
+    other = partner.post(
+        "/api/v1/attendance/", {**month, "month": "2026-09-01", "days_present": 20}
+    )
+    assert other.status_code == 201
