@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from anyascii import anyascii
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from rehabilitation.models import (
@@ -325,9 +326,27 @@ def demo_seed(*, returnees: int, seed: int) -> SeedResult:
     people = _people(random.Random(seed), generated, centres, operations, caseworkers)
     # A generator of its own, so that the people stay the same whatever is added here.
     _Rehabilitation(random.Random(f"{seed}-rehabilitation"), people, centres, teams, by_name).run()
+    _centres_sized(centres)
     demo_scale.world_copy(copies)
     result.created_people = len(people) * copies
     return result
+
+
+def _centres_sized(centres: list[Centre]) -> None:
+    """Each centre with room for its residents, at most about 85% full, as a real one is
+    planned: the first centre, where the demo staff work, takes a fifth of the placements
+    and was shown as "105 of 40 places taken". Capacities only grow, by fives."""
+    residents = dict(
+        Placement.objects.filter(ended_on__isnull=True, centre__in=centres)
+        .values_list("centre")
+        .annotate(n=Count("pk"))
+    )
+    for centre in centres:
+        needed = -(-residents.get(centre.pk, 0) * 20 // 17)  # residents / 0.85, rounded up
+        capacity = max(centre.capacity, -(-needed // 5) * 5)
+        if capacity != centre.capacity:
+            Centre.objects.filter(pk=centre.pk).update(capacity=capacity)
+            centre.capacity = capacity
 
 
 def _people(

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from rehabilitation.models import Placement
+from rehabilitation.models import Centre, Placement
 from repatriation.accounts.models import User
 from repatriation.accounts.roles import Role
 from repatriation.demo import DEMO_PASSWORD, DEMO_USERS
@@ -109,6 +109,21 @@ def test_placed_people_have_one_active_placement(seeded):
     placed = Returnee.objects.filter(status__in=["placed", "adaptation"])
     assert placed.exists()
     assert Placement.objects.filter(ended_on__isnull=True).count() == placed.count()
+
+
+def test_no_centre_is_over_capacity(seeded):
+    """Every centre has room for its residents, the demo staff's busy one too (it once
+    showed "105 of 40 places taken"), and none is near empty by design of the sizing."""
+    from django.db.models import Count, Q
+
+    centres = Centre.objects.annotate(
+        residents=Count("placements", filter=Q(placements__ended_on__isnull=True))
+    )
+    assert centres.exists()
+    for centre in centres:
+        assert centre.residents <= centre.capacity * 0.85 + 1, (centre.name, centre.residents)
+    busiest = max(centres, key=lambda c: c.residents)
+    assert busiest.residents > 40  # the sizing was needed: the first centre takes a fifth
 
 
 def test_deterministic_and_idempotent(seeded, django_db_blocker):
