@@ -113,7 +113,7 @@ def test_placed_people_have_one_active_placement(seeded):
 
 def test_no_centre_is_over_capacity(seeded):
     """Every centre has room for its residents, the demo staff's busy one too (it once
-    showed "105 of 40 places taken"), and none is near empty by design of the sizing."""
+    showed "105 of 40 places taken")."""
     from django.db.models import Count, Q
 
     centres = Centre.objects.annotate(
