@@ -224,12 +224,12 @@ class AttendanceViewSet(RecordCreate, PersonRecordViewSet):
         enrolment = self._enrolment
         self._corrected = False
         with transaction.atomic():
-            # Locked while compared and written: two corrections with one ETag, one wins.
+            # The enrolment is locked while its month is compared and written: of two
+            # requests for one month (two first records, or two corrections with one ETag),
+            # the second sees what the first wrote.
+            Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
             recorded = (
-                self.get_queryset()
-                .select_for_update(of=("self",))
-                .filter(enrolment=enrolment, month=values["month"])
-                .first()
+                self.get_queryset().filter(enrolment=enrolment, month=values["month"]).first()
             )
             if recorded is not None:
                 seen = self.request.headers.get("If-Match", "").strip()

@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.db import connection
 
 from repatriation.accounts.services import api_client_create
 from repatriation.audit.models import AuditEvent, AuditKind
@@ -101,3 +102,44 @@ def test_retrying_clients_lose_no_acknowledged_update(setting):
         kind=AuditKind.UPDATE, record_type="returnees.returnee", record_id=str(person.pk)
     )
     assert updates.count() == CLIENTS
+
+
+def test_one_first_record_of_a_month_the_rest_see_it(transactional_db, live_server, world):
+    """Clients recording the same pupil's month at once, none with If-Match: one records it
+    (201), every other is told it is already recorded (409); nothing is overwritten unseen."""
+    from rehabilitation.models import Enrolment, MonthlyAttendance
+    from repatriation.accounts.roles import Role
+
+    if connection.vendor != "postgresql":
+        pytest.fail("row locks are PostgreSQL's, and the suite runs on PostgreSQL")
+    agreement = world["users"][Role.PARTNER_AGENCY].agreementusergrant_set.get().content_object
+    tokens = [
+        api_client_create(
+            actor=None, organisation=agreement.organisation, agreement=agreement, name=f"n{i}"
+        )[1]
+        for i in range(CLIENTS)
+    ]
+    enrolment = Enrolment.objects.create(
+        returnee=world["person_a"],
+        level="primary",
+        institution="School 12",
+        started_on="2026-09-01",
+    )
+    url = f"{live_server.url}/api/v1/attendance/"
+    results = _all_at_once(
+        lambda i: _call(
+            url,
+            tokens[i],
+            "POST",
+            {
+                "enrolment": enrolment.pk,
+                "month": "2026-10-01",
+                "days_expected": 21,
+                "days_present": i,
+            },
+        )
+    )
+    codes = sorted(code for code, _etag, _body in results)
+    assert codes == [201] + [409] * (CLIENTS - 1), codes
+    winner = next(i for i, (code, _e, _b) in enumerate(results) if code == 201)
+    assert MonthlyAttendance.objects.get(enrolment=enrolment).days_present == winner
