@@ -22,6 +22,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
+from repatriation import demo_scale
+
 
 @dataclass
 class Figure:
@@ -85,8 +87,6 @@ def database_url() -> str:
 def audit_events_fill(count: int) -> int:
     """Bulk-insert generated audit events in SQL until the table holds `count`: reads,
     updates, logins and exports by 500 users over people's records, newest last."""
-    from repatriation import demo_scale
-
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(max(id), 1) FROM returnees_returnee")
         people = cursor.fetchone()[0]
@@ -119,8 +119,6 @@ def database_settle() -> None:
     """VACUUM ANALYZE after bulk loading: fresh statistics, and a visibility map so that
     index-only scans need not visit the table (what autovacuum does on a live server). The
     tables are vacuumed two at a time, the largest first."""
-    from repatriation import demo_scale
-
     with connection.cursor() as cursor:
         cursor.execute(
             """

@@ -12,10 +12,13 @@ last four weeks.
 from __future__ import annotations
 
 import math
-import threading
+from contextlib import contextmanager
+from functools import partial
 
 from django.apps import apps
 from django.db import connection, models, transaction
+
+from repatriation.concurrent_reads import side_by_side
 
 # The generator makes people in households of this many at most; above it, copies.
 BASE_PEOPLE = 25_000
@@ -261,33 +264,23 @@ def statements_side_by_side(
     statements: list[str], *, connections: int = 2, setup: str | None = None
 ) -> None:
     """Run `statements` in the order given on `connections` connections at once, each
-    connection taking the next when it is free, in autocommit (VACUUM, CREATE INDEX). The
-    first error is raised here, once the statements already begun have ended."""
-    waiting = list(statements)
-    lock = threading.Lock()
-    errors: list[BaseException] = []
+    connection taking the next when it is free, in autocommit (VACUUM, CREATE INDEX), after
+    `setup` on each connection. The first error is raised here, once the statements already
+    begun have ended."""
 
-    def work() -> None:
-        try:
+    @contextmanager
+    def set_up():
+        if setup:
             with connection.cursor() as cursor:
-                if setup:
-                    cursor.execute(setup)
-                while True:
-                    with lock:
-                        if not waiting or errors:
-                            return
-                        statement = waiting.pop(0)
-                    cursor.execute(statement)
-        except BaseException as error:  # handed to the caller's thread
-            with lock:
-                errors.append(error)
-        finally:
-            connection.close()  # this thread's own connection
+                cursor.execute(setup)
+        yield
 
-    threads = [threading.Thread(target=work) for _ in range(min(connections, len(statements)))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
+    def execute(statement: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    side_by_side(
+        {f"{n} {s}": partial(execute, s) for n, s in enumerate(statements)},
+        helpers=min(connections, len(statements)),
+        session=set_up,
+    )

@@ -184,6 +184,7 @@ class AttendanceViewSet(RecordCreate, PersonRecordViewSet):
 
     serializer_class = s.AttendanceSerializer
     queryset = MonthlyAttendance.objects.none()
+    _corrected = False  # whether this request's POST corrected a recorded month
     field_group = FieldGroup.EDUCATION
     person_field = "enrolment__returnee"
     filterset_fields = ["enrolment", "month"]
