@@ -130,6 +130,9 @@ def world_copy(copies: int) -> None:
         for model in chosen:
             cursor.execute(*_copy_sql(model, offsets, copies))
         cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        # The copies' ratings bypassed the triggers that keep each person's assessment days
+        # (rehabilitation migration 0011): everyone's are worked out again, once.
+        cursor.execute("SELECT rehabilitation_rating_days_refresh(NULL)")
         for model in chosen:
             cursor.execute(
                 "SELECT setval(pg_get_serial_sequence(%s, %s), %s)",

@@ -40,7 +40,6 @@ from rehabilitation.models import (
 )
 from repatriation.concurrent_reads import read_concurrently
 from repatriation.medical.models import MedicalAssessment
-from repatriation.query_settings import query_settings
 from returnees.models import CaseEvent, CaseStatus, NationalityVerification, Returnee, Sex
 from returnees.selectors import status_counts
 
@@ -379,18 +378,17 @@ def disengagement_trend(month: Month, people: QuerySet[Returnee], trend_months: 
     each of the `trend_months` months up to it."""
     adults = people.filter(_born_between(month.last, 18, 200))
     months = [month.minus(back) for back in range(trend_months - 1, -1, -1)]
-    counted = stage_counts_at(adults, [m.last for m in months], narrow=people.query.has_filters())
+    counted = stage_counts_at(adults, [m.last for m in months])
     trend = [(point.first, counts) for point, counts in zip(months, counted, strict=True)]
     return {"stages": trend[-1][1], "trend": trend}
 
 
-def stage_counts_at(
-    people: QuerySet[Returnee], points: list[date], *, narrow: bool = True
-) -> list[dict]:
+def stage_counts_at(people: QuerySet[Returnee], points: list[date]) -> list[dict]:
     """Women and men by stage of disengagement at each of `points`: what stages_at gives,
-    counted. On PostgreSQL in one query that returns only the counts (each person's
-    assessment days as spans with LEAD(), joined to the points): at a million people the
-    per-person walk in Python took seconds."""
+    counted. On PostgreSQL in one query over each person's assessment days, which the
+    database keeps with each day's most worrying stage and the next day (rehabilitation
+    migration 0011): at a million people, combining the ratings into days on every report
+    was half of the report's work."""
     empty = [
         {sex: dict.fromkeys(DisengagementStage.values, 0) for sex in (Sex.FEMALE, Sex.MALE)}
         for _ in points
@@ -402,58 +400,29 @@ def stage_counts_at(
                 if sex_of.get(person) in counts:
                     counts[sex_of[person]][stage] += 1
         return empty
-    stages = list(DisengagementStage.values)  # most worrying first
-    ranks = " ".join("WHEN %s THEN " + str(i) for i, _stage in enumerate(stages))
+    stages = list(DisengagementStage.values)  # most worrying first: `worst` is a position
     who, who_params = people.order_by().values("pk", "sex").query.sql_with_params()
-    only_theirs = (
-        f"AND r.returnee_id IN (SELECT id FROM ({who}) AS n(id, sex))"  # noqa: S608 - the ORM's
-        if narrow
-        else ""
-    )
-    # Everyone's days and spans come from the ratings' index alone, already in order (no
-    # sort, no table read), and only the spans that reach the first point meet the people;
-    # a `narrow` set of people (a partner's, a centre's) picks its ratings first. Each
-    # span of days covers the points from the first on or after its start to the last
-    # before its end: those two positions (width_bucket over the sorted points) are counted,
-    # not every span against every point.
+    # Each day's span, from it to the person's next assessment day, covers the points from
+    # the first on or after its start to the last before its end: those two positions
+    # (width_bucket over the sorted points) are counted, not every span against every point.
+    # Spans over before the first point count nowhere.
     sql = f"""
-        WITH days AS (
-            SELECT r.returnee_id, r.assessed_on,
-                   MIN(CASE r.disengagement {ranks} END) AS worst
-            FROM rehabilitation_progressrating r
-            WHERE r.assessed_on <= %s {only_theirs}
-            GROUP BY r.returnee_id, r.assessed_on
-        ), spans AS (
-            SELECT returnee_id, assessed_on, worst,
-                   LEAD(assessed_on) OVER (PARTITION BY returnee_id ORDER BY assessed_on)
-                       AS until
-            FROM days
-        )
-        SELECT w.sex, s.worst,
-               width_bucket(s.assessed_on - 1, %s::date[]),
-               coalesce(width_bucket(s.until - 1, %s::date[]), %s),
+        SELECT w.sex, d.worst,
+               width_bucket(d.assessed_on - 1, %s::date[]),
+               coalesce(width_bucket(d.until - 1, %s::date[]), %s),
                count(*)
-        FROM spans s
-        JOIN ({who}) AS w(id, sex) ON w.id = s.returnee_id
-        WHERE s.worst IS NOT NULL AND (s.until IS NULL OR s.until > %s)
+        FROM rehabilitation_ratingday d
+        JOIN ({who}) AS w(id, sex) ON w.id = d.returnee_id
+        WHERE d.worst IS NOT NULL AND d.assessed_on <= %s
+          AND (d.until IS NULL OR d.until > %s)
         GROUP BY 1, 2, 3, 4
     """  # noqa: S608 - the subquery is the ORM's, every value a parameter
     order = sorted(range(len(points)), key=lambda i: points[i])
     ascending = [points[i] for i in order]
-    # Sorting a million ratings' days in memory rather than on disk: this query only.
-    with query_settings(work_mem="64MB"), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             sql,
-            [
-                *stages,
-                ascending[-1],
-                *(who_params if narrow else ()),
-                ascending,
-                ascending,
-                len(ascending),
-                *who_params,
-                ascending[0],
-            ],
+            [ascending, ascending, len(ascending), *who_params, ascending[-1], ascending[0]],
         )
         for sex, worst, first, stop, n in cursor.fetchall():
             for position in range(first, stop):

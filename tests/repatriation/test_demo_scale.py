@@ -12,6 +12,7 @@ from rehabilitation.models import Centre, Placement, Session
 from repatriation import demo_scale
 from repatriation.demo import demo_seed
 from returnees.models import CaseNumberCounter, Household, Relationship, Returnee, ReturneeName
+from tests.rehabilitation.rating_days import rating_days_kept, rating_days_worked_out
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +76,10 @@ def test_world_copy_keeps_families_numbers_and_centres_apart():
     assert not Session.objects.filter(
         status=Session.Status.PLANNED, starts_at__lt=first_session
     ).exists()
+    # The copies' ratings (written past the triggers) have their assessment days.
+    kept = rating_days_kept()
+    assert {person for person, *_ in kept} & set(copied_people.values_list("pk", flat=True))
+    assert kept == rating_days_worked_out()
     # A copied session's participants are people of the copy living at the session's centre.
     through = Session.participants.through
     for row in through.objects.filter(session__pk__gt=last_session).select_related(
