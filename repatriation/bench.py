@@ -446,6 +446,7 @@ BIG_TABLES = (
     "rehabilitation_session",
     "rehabilitation_session_participants",
     "rehabilitation_progressrating",
+    "rehabilitation_ratingday",
     "rehabilitation_activityparticipation",
     "rehabilitation_enrolment",
     "rehabilitation_monthlyattendance",
