@@ -258,9 +258,9 @@ def _database_url() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
-@pytest.fixture
-def worker():
-    """A worker in its own process, on its own queue, pointed at the test database."""
+def worker_start(*pool: str) -> subprocess.Popen:
+    """A worker in its own process, on its own queue, pointed at the test database; `pool`:
+    the worker's pool options (one process running the tasks itself, by default)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "repatriation.settings.test",
@@ -277,7 +277,7 @@ def worker():
             "-A",
             "repatriation",
             "worker",
-            "--pool=solo",
+            *(pool or ("--pool=solo",)),
             "--loglevel=INFO",
             "-Q",
             settings.CELERY_TASK_DEFAULT_QUEUE,
@@ -290,9 +290,22 @@ def worker():
         stderr=subprocess.STDOUT,
         text=True,
     )
-    yield process
+    return process
+
+
+def worker_stop(process: subprocess.Popen) -> str:
+    """Stops the worker (warm shutdown, then killed); returns what it printed."""
     process.terminate()
     try:
-        process.communicate(timeout=20)
+        return process.communicate(timeout=20)[0]
     except subprocess.TimeoutExpired:
         process.kill()
+        return process.communicate()[0]
+
+
+@pytest.fixture
+def worker():
+    """A worker in its own process, on its own queue, pointed at the test database."""
+    process = worker_start()
+    yield process
+    worker_stop(process)

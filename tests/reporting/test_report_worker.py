@@ -2,14 +2,20 @@
 real worker process on the configured broker (Redis in CI), downloaded through the API and the
 page as a PDF that states the figures; a partner can download it from neither."""
 
+import hashlib
+import os
+import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from repatriation.accounts.roles import Role
+from reporting import services
 from reporting.models import ReportRun
+from tests.conftest import worker_start, worker_stop
 from tests.factories import ReturneeFactory
 from tests.reporting.conftest import LAST_MONTH
 
@@ -54,3 +60,58 @@ def test_an_official_gets_the_report_from_a_real_worker(worker, client, users, t
     client.force_login(users[Role.PARTNER_AGENCY])
     assert client.get(f"/api/v1/reports/{run_id}/pdf/").status_code == 404
     assert client.get(reverse("reporting:report_pdf", args=[run_id])).status_code == 404
+
+
+def _pool_children(worker: subprocess.Popen) -> list[int]:
+    """The worker's pool processes (Linux: the kernel lists a process's children)."""
+    children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_render_killed_mid_way_is_made_again_by_the_worker(users, tmp_path):
+    """The process rendering a report is killed (as the kernel's out-of-memory killer
+    would): the worker hands the message back (late acknowledgement, rejected on a lost
+    worker), a new pool process renders the run from the start, and the PDF is whole."""
+    for _ in range(3):
+        ReturneeFactory(sex="F", status="placed")
+    worker = worker_start("--pool=prefork", "--concurrency=1")
+    try:
+        run, _new = services.report_request(
+            actor=users[Role.MINISTRY_OFFICIAL],
+            kind="monthly_progress",
+            period=LAST_MONTH,
+            audience="ministry",
+            language="en",
+        )
+        deadline = time.monotonic() + 120
+        while not ReportRun.objects.filter(pk=run.pk, status=ReportRun.Status.RUNNING).exists():
+            assert worker.poll() is None, worker.communicate()[0]
+            assert time.monotonic() < deadline, "the run never started"
+            time.sleep(0.01)
+        [rendering] = _pool_children(worker)
+        os.kill(rendering, signal.SIGKILL)
+        run.refresh_from_db()
+        first_start = run.started_at
+        assert run.status == ReportRun.Status.RUNNING and not run.pdf
+        while ReportRun.objects.get(pk=run.pk).status != ReportRun.Status.DONE:
+            assert worker.poll() is None, worker.communicate()[0]
+            assert time.monotonic() < deadline, "the run was not made again"
+            time.sleep(0.2)
+    finally:
+        printed = worker_stop(worker)
+    run.refresh_from_db()
+    # Made by a second start (the first, killed, never finished), by another process.
+    assert run.started_at > first_start
+    assert "WorkerLostError" in printed
+    pdf = run.pdf.read()
+    assert hashlib.sha256(pdf).hexdigest() == run.sha256
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    text = " ".join(text.split())
+    assert "Monthly progress report" in text
+    assert "Women 3" in text
