@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from repatriation.admin_site import AuditedModelAdmin
 from repatriation.audit.models import AuditKind
@@ -12,7 +14,7 @@ from repatriation.audit.services import audit_record
 
 from .models import ApiClient, DataSharingAgreement, Organisation, User
 from .roles import FieldGroup
-from .services import api_client_create, api_client_revoke
+from .services import api_client_create, api_client_revoke, two_factor_reset
 
 
 @admin.register(Organisation)
@@ -41,8 +43,27 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     add_fieldsets = ((None, {"fields": ("username", "organisation", "password1", "password2")}),)
     readonly_fields = ["last_login", "date_joined"]
 
+    actions = ["reset_two_factor"]
+
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.action(description=_("Reset two-factor authentication of the selected users"))
+    def reset_two_factor(self, request, queryset):
+        """For a user who lost their authenticator: they set up a new one at next sign-in."""
+        for user in queryset:
+            if user.pk == request.user.pk:
+                messages.error(request, _("You cannot reset your own two-factor authentication."))
+                continue
+            two_factor_reset(actor=request.user, user=user)
+            messages.success(
+                request,
+                _(
+                    "Two-factor authentication of %(user)s is reset: they set up a new "
+                    "authenticator at their next sign-in."
+                )
+                % {"user": user.get_username()},
+            )
 
     def get_readonly_fields(self, request, obj=None):
         """Nobody changes their own roles or switches themselves off."""
@@ -67,6 +88,12 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
 # Roles are declared in code (roles.py) and synced; they are not edited in the admin.
 admin.site.unregister(Group)
+# Authenticator devices are set up by their owner (the two-factor page) and reset by an
+# administrator's audited action above; django-otp's own pages would show a device's secret
+# key and QR code, and change devices unaudited.
+for _device in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device):
+        admin.site.unregister(_device)
 
 
 class AgreementForm(forms.ModelForm):

@@ -233,3 +233,27 @@ def api_client_revoke(*, actor, client: ApiClient) -> ApiClient:
             changes={"revoked_at": [None, client.revoked_at.isoformat()]},
         )
     return client
+
+
+def two_factor_reset(*, actor, user: User) -> int:
+    """A user who lost their authenticator: their devices are removed, and at their next
+    sign-in they set up a new one (the two-factor page does so for a user with none).
+    Nobody resets their own: a stolen session could otherwise take over the account's
+    second factor. Returns how many devices were removed."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError("Nobody resets their own two-factor authentication.")
+    with transaction.atomic():
+        removed = sum(
+            model.objects.filter(user=user).delete()[0] for model in (TOTPDevice, StaticDevice)
+        )
+        audit_record(
+            actor=actor,
+            kind=AuditKind.UPDATE,
+            record=user,
+            changes={"two_factor_devices": [removed, 0]},
+            detail="two-factor reset",
+        )
+    return removed

@@ -125,6 +125,8 @@ CSRF_COOKIE_HTTPONLY = True
 
 REQUIRE_2FA = env_bool("REQUIRE_2FA", False)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Repatriation case management")
+# Should django-otp's own admin pages ever come back, they show no secret key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Five failures for one username from one address lock that pair out for 30 minutes.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)

@@ -81,3 +81,29 @@ def test_two_factor_enrolment_in_the_browser(page, world, settings):
     page.click("[data-nav=people]")
     page.wait_for_selector("table")
     assert page.csp_errors == []
+
+
+def test_administrator_resets_a_lost_authenticator_in_the_browser(page, world, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from repatriation.accounts.models import User
+
+    lost = User.objects.get(username="caseworker")
+    TOTPDevice.objects.create(user=lost, name="default", confirmed=True)
+    sign_in(page, "administrator", PASSWORD)
+    page.wait_for_selector("[data-testid=nav]")
+    page.goto("/admin/accounts/user/")
+    page.check(f"input[name=_selected_action][value='{lost.pk}']")
+    page.select_option("select[name=action]", "reset_two_factor")
+    page.click("button[name=index]")
+    page.wait_for_selector(".messagelist .success")
+    assert "Two-factor authentication of caseworker is reset" in page.inner_text(".messagelist")
+    shot(page, "admin-two-factor-reset")
+    assert not TOTPDevice.objects.filter(user=lost).exists()
+    assert page.csp_errors == []
+    # The caseworker, signing in, is asked to set up a new authenticator.
+    settings.REQUIRE_2FA = True
+    page.context.clear_cookies()
+    sign_in(page, "caseworker", PASSWORD)
+    page.wait_for_selector("[data-testid=totp-secret]")
+    assert page.is_visible("img.qr-code")
