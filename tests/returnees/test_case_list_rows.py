@@ -6,10 +6,12 @@ from datetime import date
 
 import pytest
 from django.template import Context, Template
-from django.utils import translation
+from django.utils import dateformat, translation
+from django.utils.formats import date_format
 
 from returnees.models import CaseStatus, Returnee, Sex
 from returnees.selectors import ReturneePage
+from returnees.templatetags import case_list
 from returnees.templatetags.case_list import people_rows
 from tests.factories import ReturneeFactory, UserFactory
 
@@ -77,3 +79,18 @@ def test_an_empty_page_says_nobody_matches(language):
         written = people_rows(page, True)
     assert _tight(written) == _tight(expected)
     assert "colspan" in written
+
+
+@pytest.mark.parametrize("spec", ["d.m.Y", "m/d/Y", "j/n/Y", "Y-m-d", "d m Y"])
+def test_the_short_date_fast_path_writes_what_django_writes(monkeypatch, spec):
+    monkeypatch.setattr(case_list, "get_format", lambda name: spec)
+    written = case_list._short_date_formatter()
+    for day in (date(2026, 1, 5), date(990, 12, 31), date(2009, 10, 10)):
+        assert written(day) == dateformat.format(day, spec)
+
+
+@pytest.mark.parametrize("spec", ["N j, Y", r"d\. m Y", "y-m-d", "{d}.m.Y"])
+def test_other_short_date_formats_are_left_to_django(monkeypatch, spec):
+    monkeypatch.setattr(case_list, "get_format", lambda name: spec)
+    day = date(2026, 1, 5)
+    assert case_list._short_date_formatter()(day) == date_format(day, "SHORT_DATE_FORMAT")
