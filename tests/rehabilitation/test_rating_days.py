@@ -2,10 +2,11 @@
 trend reads: the database keeps them from the ratings on every kind of write."""
 
 import threading
+import time
 from datetime import date
 
 import pytest
-from django.db import connection, transaction
+from django.db import InternalError, connection, transaction
 
 from rehabilitation.models import AssessmentInstrument, DisengagementStage, ProgressRating
 from tests.factories import ReturneeFactory, UserFactory
@@ -111,47 +112,116 @@ def test_the_days_rank_stages_as_the_application_does():
     assert rating_days_kept() == rating_days_worked_out()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_raters_recording_one_persons_day_at_once():
-    """The second writer waits for the first to commit and works the day out with both
-    ratings. Without the table's lock it finds the first's day (not yet visible to it)
-    already taken, and fails when the first commits."""
-    first_rater, second_rater = UserFactory(), UserFactory()
-    person, instrument = ReturneeFactory(), _instrument()
-    day = date(2026, 6, 1)
-    first_wrote, first_may_commit, second_done = (threading.Event() for _ in range(3))
+def _two_writers(first_steps, second_steps) -> list[Exception]:
+    """Runs `first_steps` (callables, each a statement) in one transaction that stays open
+    until `second_steps` has started in another and had half a second to run, then lets the
+    first go on and commit. Returns what either raised."""
+    first_began, second_began, first_may_go_on = (threading.Event() for _ in range(3))
     failures = []
 
     def first():
         try:
             with transaction.atomic():
-                _rating(person, day, "renounced", first_rater, instrument).save()
-                first_wrote.set()
-                first_may_commit.wait(30)
+                first_steps[0]()
+                first_began.set()
+                first_may_go_on.wait(30)
+                for step in first_steps[1:]:
+                    step()
         except Exception as error:
             failures.append(error)
-            first_wrote.set()
         finally:
+            first_began.set()
             connection.close()
 
     def second():
         try:
-            first_wrote.wait(30)
+            first_began.wait(30)
+            second_began.set()
             with transaction.atomic():
-                _rating(person, day, "adheres", second_rater, instrument).save()
+                for step in second_steps:
+                    step()
         except Exception as error:
             failures.append(error)
         finally:
-            second_done.set()
+            second_began.set()
             connection.close()
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:
         thread.start()
-    assert first_wrote.wait(30)
-    assert not second_done.wait(0.5), "the second writer did not wait for the first"
-    first_may_commit.set()
+    assert second_began.wait(30)
+    time.sleep(0.5)  # the second reaches its first statement and waits there
+    first_may_go_on.set()
     for thread in threads:
-        thread.join(30)
+        thread.join(60)
+    return failures
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("second_day", [date(2026, 6, 1), date(2026, 6, 8)], ids=["same", "next"])
+def test_two_raters_recording_one_person_at_once(second_day):
+    """The second writer waits for the first to commit and works the person's days out with
+    both ratings. Without the table's lock, on the same day it finds the first's day (not
+    yet visible to it) already taken and fails when the first commits; on another day each
+    leaves its own day as the person's last, and the first day's `until` stays empty."""
+    first_rater, second_rater = UserFactory(), UserFactory()
+    person, instrument = ReturneeFactory(), _instrument()
+    day = date(2026, 6, 1)
+    failures = _two_writers(
+        [lambda: _rating(person, day, "renounced", first_rater, instrument).save()],
+        [lambda: _rating(person, second_day, "adheres", second_rater, instrument).save()],
+    )
     assert failures == []
-    assert rating_days_kept() == rating_days_worked_out() == [(person.pk, day, 0, None)]
+    kept = rating_days_kept()
+    assert kept == rating_days_worked_out()
+    if second_day == day:
+        assert kept == [(person.pk, day, 0, None)]
+    else:
+        assert kept == [(person.pk, day, 2, second_day), (person.pk, second_day, 0, None)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_of_several_statements_do_not_deadlock():
+    """One corrects a person's rating, another a second person's, then the first the second
+    person's too: the lock is taken before each statement's row locks, so the second waits
+    holding none (taken after them, as first written, PostgreSQL found a deadlock)."""
+    rater = UserFactory()
+    one, two = ReturneeFactory(), ReturneeFactory()
+    instrument = _instrument()
+    day = date(2026, 6, 1)
+    ProgressRating.objects.bulk_create(
+        [
+            _rating(one, day, "renounced", rater, instrument),
+            _rating(two, day, "renounced", rater, instrument),
+        ]
+    )
+
+    def correct(person, stage):
+        return lambda: ProgressRating.objects.filter(returnee=person).update(disengagement=stage)
+
+    failures = _two_writers(
+        [correct(one, "ambivalent"), correct(two, "ambivalent")],
+        [correct(two, "adheres")],
+    )
+    assert failures == []
+    assert (
+        rating_days_kept()
+        == rating_days_worked_out()
+        == [
+            (one.pk, day, 1, None),
+            (two.pk, day, 0, None),
+        ]
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_at_a_stricter_isolation_level_is_refused():
+    """The days are worked out from a snapshot per statement: a REPEATABLE READ writer's
+    would be its older one, so it is refused and writes nothing."""
+    rating = _rating(ReturneeFactory(), date(2026, 6, 1), "adheres", UserFactory())
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        with pytest.raises(InternalError, match="READ COMMITTED"):
+            rating.save()
+    assert not ProgressRating.objects.exists() and rating_days_kept() == []
