@@ -50,20 +50,25 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
     @admin.action(description=_("Reset two-factor authentication of the selected users"))
     def reset_two_factor(self, request, queryset):
-        """For a user who lost their authenticator: they set up a new one at next sign-in."""
+        """For a user who lost their authenticator: they are signed out everywhere and set
+        up a new one at their next sign-in."""
         for user in queryset:
             if user.pk == request.user.pk:
                 messages.error(request, _("You cannot reset your own two-factor authentication."))
                 continue
-            two_factor_reset(actor=request.user, user=user)
-            messages.success(
-                request,
+            removed = two_factor_reset(actor=request.user, user=user, request=request)
+            message = (
                 _(
                     "Two-factor authentication of %(user)s is reset: they set up a new "
                     "authenticator at their next sign-in."
                 )
-                % {"user": user.get_username()},
+                if removed
+                else _(
+                    "No authenticator was set up for %(user)s; they are signed out and set "
+                    "one up at their next sign-in."
+                )
             )
+            messages.success(request, message % {"user": user.get_username()})
 
     def get_readonly_fields(self, request, obj=None):
         """Nobody changes their own roles or switches themselves off."""

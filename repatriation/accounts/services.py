@@ -4,7 +4,9 @@ import hashlib
 import ipaddress
 import secrets
 from datetime import timedelta
+from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -235,11 +237,13 @@ def api_client_revoke(*, actor, client: ApiClient) -> ApiClient:
     return client
 
 
-def two_factor_reset(*, actor, user: User) -> int:
-    """A user who lost their authenticator: their devices are removed, and at their next
-    sign-in they set up a new one (the two-factor page does so for a user with none).
-    Nobody resets their own: a stolen session could otherwise take over the account's
-    second factor. Returns how many devices were removed."""
+def two_factor_reset(*, actor, user: User, request=None) -> int:
+    """A user who lost their authenticator: their devices are removed and their sessions
+    ended, so that only someone who signs in again with their password sets up the new one
+    (the two-factor page does so for a user with none). Nobody resets their own: a stolen
+    session could otherwise take over the account's second factor. Returns how many
+    devices were removed."""
+    from django.contrib.auth import SESSION_KEY
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -249,11 +253,22 @@ def two_factor_reset(*, actor, user: User) -> int:
         removed = sum(
             model.objects.filter(user=user).delete()[0] for model in (TOTPDevice, StaticDevice)
         )
+        # Sessions are rows without an index by user: the live ones (a 30-minute idle
+        # timeout keeps them few) are read to find the user's.
+        theirs = [
+            session.session_key
+            for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+            if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+        ]
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        for key in theirs:  # through the engine: a cached session leaves the cache too
+            store(session_key=key).delete()
         audit_record(
             actor=actor,
             kind=AuditKind.UPDATE,
             record=user,
-            changes={"two_factor_devices": [removed, 0]},
+            request=request,
+            changes={"two_factor_devices": [removed, 0], "sessions": [len(theirs), 0]},
             detail="two-factor reset",
         )
     return removed

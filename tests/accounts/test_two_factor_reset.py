@@ -4,7 +4,7 @@ device's secret."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -52,7 +52,8 @@ def test_an_administrator_resets_a_lost_authenticator(client, users):
     assert _devices(lost) == 0 and _devices(admin) == 2
     event = AuditEvent.objects.get(record_id=str(lost.pk), detail="two-factor reset")
     assert event.kind == AuditKind.UPDATE and event.actor_id == admin.pk
-    assert event.changes == {"two_factor_devices": [2, 0]}
+    assert event.changes == {"two_factor_devices": [2, 0], "sessions": [0, 0]}
+    assert event.ip_address  # the administrator's address, as their other changes carry
     # At the next sign-in the user is sent to set up a new authenticator, with a new key.
     client.force_login(lost)
     response = client.get(reverse("returnees:list"))
@@ -96,5 +97,39 @@ def test_no_admin_page_shows_an_authenticators_secret(client, users):
     assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").status_code == 404
     assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/").status_code == 404
     assert client.get("/admin/otp_static/staticdevice/").status_code == 404
-    page = client.get(reverse("admin:accounts_user_change", args=[lost.pk])).content.decode()
-    assert device.key not in page
+
+
+@pytest.mark.parametrize(
+    "engine",
+    ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
+)
+def test_the_reset_signs_the_user_out_everywhere(client, users, settings, engine):
+    """A session left on the lost phone (or stolen) must not set up the new authenticator
+    without the password: every session of the user ends, read from the cache or not.
+    Other users' sessions stay."""
+    settings.SESSION_ENGINE = engine
+    admin, lost, other = users[Role.ADMINISTRATOR], users[Role.CASEWORKER], users[Role.AUDITOR]
+    _enrolled(lost)
+    phone, laptop, bystander = Client(), Client(), Client()
+    phone.force_login(lost)
+    laptop.force_login(lost)
+    bystander.force_login(other)
+    for session in (phone, laptop):
+        assert session.get(reverse("returnees:list")).status_code == 200
+    assert two_factor_reset(actor=admin, user=lost) == 2
+    for session in (phone, laptop):
+        response = session.get(reverse("returnees:list"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+        # Nor can the old session reach the set-up page and its new key.
+        assert session.get(reverse("accounts:two_factor")).status_code == 302
+    assert not TOTPDevice.objects.filter(user=lost).exists()
+    assert bystander.get(reverse("home")).status_code == 200
+    event = AuditEvent.objects.get(record_id=str(lost.pk), detail="two-factor reset")
+    assert event.changes["sessions"] == [2, 0]
+
+
+def test_a_user_without_an_authenticator_is_told_so(client, users):
+    client.force_login(users[Role.ADMINISTRATOR])
+    page = _reset_action(client, users[Role.AUDITOR])
+    assert "No authenticator was set up for auditor" in page.content.decode()

@@ -86,14 +86,16 @@ def test_a_render_killed_mid_way_is_made_again_by_the_worker(users, tmp_path):
             language="en",
         )
         deadline = time.monotonic() + 120
-        while not ReportRun.objects.filter(pk=run.pk, status=ReportRun.Status.RUNNING).exists():
+        running = ReportRun.objects.filter(pk=run.pk, status=ReportRun.Status.RUNNING)
+        while (first_start := running.values_list("started_at", flat=True).first()) is None:
             assert worker.poll() is None, worker.communicate()[0]
             assert time.monotonic() < deadline, "the run never started"
             time.sleep(0.01)
         [rendering] = _pool_children(worker)
         os.kill(rendering, signal.SIGKILL)
         run.refresh_from_db()
-        first_start = run.started_at
+        # Killed mid-render (the render takes about a second; a run already made would fail
+        # here, never pass unseen), or already started again by the next pool process.
         assert run.status == ReportRun.Status.RUNNING and not run.pdf
         while ReportRun.objects.get(pk=run.pk).status != ReportRun.Status.DONE:
             assert worker.poll() is None, worker.communicate()[0]
