@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -53,10 +54,11 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
         """For a user who lost their authenticator: they are signed out everywhere and set
         up a new one at their next sign-in."""
         for user in queryset:
-            if user.pk == request.user.pk:
-                messages.error(request, _("You cannot reset your own two-factor authentication."))
+            try:
+                removed = two_factor_reset(actor=request.user, user=user, request=request)
+            except ValidationError as refused:  # one's own
+                messages.error(request, refused.messages[0])
                 continue
-            removed = two_factor_reset(actor=request.user, user=user, request=request)
             message = (
                 _(
                     "Two-factor authentication of %(user)s is reset: they set up a new "

@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from repatriation.audit.models import AuditKind
@@ -248,7 +249,7 @@ def two_factor_reset(*, actor, user: User, request=None) -> int:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     if actor is not None and actor.pk == user.pk:
-        raise ValidationError("Nobody resets their own two-factor authentication.")
+        raise ValidationError(_("You cannot reset your own two-factor authentication."))
     with transaction.atomic():
         removed = sum(
             model.objects.filter(user=user).delete()[0] for model in (TOTPDevice, StaticDevice)
