@@ -447,9 +447,7 @@ def returnees_visible_to(
     """
     grants = grants_for(user)
     people = Returnee.objects.filter(_seal_filter(user, sealed))
-    if "returnees.view_returnee" not in grants.permissions:
-        return people.none()
-    if field_group not in grants.field_groups:
+    if not _may_list(grants, field_group):
         return people.none()
     if grants.scope == Scope.ALL:
         return people
@@ -479,6 +477,31 @@ def returnees_visible_to(
         )
         return people.filter(Exists(placed) | Exists(on_manifest))
     return people.none()
+
+
+def _may_list(grants: Grants, field_group: FieldGroup) -> bool:
+    return "returnees.view_returnee" in grants.permissions and field_group in grants.field_groups
+
+
+def residents_visible_to(user, centre: Centre, **placement) -> QuerySet[Returnee]:
+    """People placed now at `centre` (with `placement`'s further conditions on that same
+    placement) whom the user may see with identity; sealed records are left out.
+
+    For the centre's own staff that placement is their whole scope: the scope's subquery
+    would only read the centre's placements a second time (a hash of 2,800 residents, some
+    2 ms, in each of My centre's lists at a million people)."""
+    placed = {
+        "placements__centre": centre,
+        "placements__ended_on__isnull": True,
+        **{f"placements__{key}": value for key, value in placement.items()},
+    }
+    grants = grants_for(user)
+    if grants.scope == Scope.CENTRE and centre.pk in _user_centre_ids(user):
+        people = Returnee.objects.filter(_seal_filter(user, "hidden"))
+        if not _may_list(grants, FieldGroup.IDENTITY):
+            return people.none()
+        return people.filter(**placed)
+    return returnees_visible_to(user).filter(**placed)
 
 
 def can(user, action: Action, record: Returnee | None = None) -> bool:

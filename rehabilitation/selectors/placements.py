@@ -197,16 +197,20 @@ def adaptation_overdue(*, user, limit: int = 20) -> list[AdaptationStatus]:
     return [s for s in adaptation_status(people=late) if s.overdue][:limit]
 
 
-def _in_adaptation_past_its_month(user, **placement):
-    """People the user sees whose current placement (with `placement`'s conditions, in the
-    same join) is an adaptation begun more than 30 days ago."""
+def _in_adaptation_past_its_month(user, centre: Centre | None = None):
+    """People the user sees whose current placement (at `centre`, when given) is an
+    adaptation begun more than 30 days ago."""
     from repatriation import policy
 
+    past_its_month = {
+        "kind": Placement.Kind.ADAPTATION,
+        "started_on__lt": timezone.localdate() - timedelta(days=ADAPTATION_DAYS),
+    }
+    if centre is not None:
+        return policy.residents_visible_to(user, centre, **past_its_month)
     return policy.returnees_visible_to(user).filter(
         placements__ended_on__isnull=True,
-        placements__kind=Placement.Kind.ADAPTATION,
-        placements__started_on__lt=timezone.localdate() - timedelta(days=ADAPTATION_DAYS),
-        **{f"placements__{key}": value for key, value in placement.items()},
+        **{f"placements__{key}": value for key, value in past_its_month.items()},
     )
 
 
@@ -242,15 +246,11 @@ def my_centres(*, user, review_horizon_days: int = 7, after: str = "") -> list[C
     due_by = today + timedelta(days=review_horizon_days)
     views = []
     for centre in policy.centres_of(user):
-        here = (
-            policy.returnees_visible_to(user)
-            .filter(placements__centre=centre, placements__ended_on__isnull=True)
-            .only(*LISTED)
-        )
+        here = policy.residents_visible_to(user, centre).only(*LISTED)
         residents = residents_page_query(here, after)
-        late = _in_adaptation_past_its_month(user, centre=centre).order_by(
-            "placements__started_on", "pk"
-        )[:200]
+        late = _in_adaptation_past_its_month(user, centre).order_by("placements__started_on", "pk")[
+            :200
+        ]
         rows = fetch_together(
             {
                 "residents": residents,

@@ -22,9 +22,8 @@ WHITENOISE_AUTOREFRESH = True
 # The test database is emptied between tests; only these connections may TRUNCATE the audit
 # table (see audit migration 0003). No deployment sets this.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (  # noqa: F405
-        "-c repatriation.allow_audit_truncate=on"
-    )
+    options = DATABASES["default"].setdefault("OPTIONS", {})  # noqa: F405
+    options["options"] = f"{options.get('options', '')} -c repatriation.allow_audit_truncate=on"
 
 # Uploaded files of the test run go to a scratch folder, not the developer's data.
 import tempfile  # noqa: E402

@@ -1,6 +1,7 @@
 import functools
 
 from django import template
+from django.urls import reverse
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -43,3 +44,15 @@ def choice_label(record, field_name: str) -> str:
     of fifty rows, get_FOO_display rebuilds and translates the whole choice list each time."""
     value = getattr(record, field_name)
     return choice_labels(type(record), field_name, get_language()).get(value, value)
+
+
+_PK = 2_147_000_001  # a placeholder id, replaced by each row's own
+
+
+@register.simple_tag
+def url_around(name: str) -> tuple[str, str]:
+    """A record's address as (before, after) its id, reversed once for a whole list:
+    `{% url_around 'returnees:detail' as detail %}` then `{{ detail.0 }}{{ p.pk }}{{ detail.1 }}`.
+    A `{% url %}` in each of a page's two hundred rows cost some 8 ms at My centre."""
+    before, after = reverse(name, args=[_PK]).split(str(_PK))
+    return before, after

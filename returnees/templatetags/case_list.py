@@ -8,18 +8,15 @@ tests/returnees/test_case_list_rows.py checks the output against the template's.
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import date_format, get_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from repatriation.templatetags.ui import choice_labels
+from repatriation.templatetags.ui import choice_labels, url_around
 from returnees.models import Returnee
 
 register = template.Library()
-
-_PK = 2_147_000_001  # a placeholder id, replaced by each row's own in the address
 
 
 @register.simple_tag
@@ -30,7 +27,7 @@ def people_rows(page, sees_verification: bool) -> SafeString:
         return mark_safe(  # noqa: S308 - a translated constant, escaped
             f'<tr><td colspan="8" class="text-muted">{escape(gettext("Nobody matches."))}</td></tr>'
         )
-    before, after = reverse("returnees:detail", args=[_PK]).split(str(_PK))
+    before, after = url_around("returnees:detail")
     language = get_language()
     sex = choice_labels(Returnee, "sex", language)
     status = choice_labels(Returnee, "status", language)
