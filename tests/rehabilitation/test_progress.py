@@ -455,6 +455,38 @@ def test_assessments_due_lists_residents_not_rated_within_the_interval(staff, wo
     assert due == [(new, None)]
 
 
+def test_a_resident_is_due_from_the_day_the_interval_has_passed(staff, world, instrument):
+    """Due when last rated on or before the interval's start, not the day after; listed
+    never-rated first, then the longest ago, with the day of the last rating."""
+    active = AssessmentInstrument.objects.filter(is_active=True)
+    cutoff = timezone.localdate() - timedelta(days=min(i.interval_days for i in active))
+    people = {}
+    for name, day in [("on_cutoff", cutoff), ("after_cutoff", cutoff + timedelta(days=1))]:
+        person = PlacementFactory(centre=staff["centre_a"], returnee=ReturneeFactory()).returnee
+        services.progress_rating_record(
+            actor=staff["psychologist"],
+            returnee=person,
+            instrument=instrument,
+            assessed_on=day,
+            scores=_scores(instrument, 3),
+            disengagement="ambivalent",
+        )
+        people[name] = person
+    # An earlier rating does not count once there is a later one.
+    services.progress_rating_record(
+        actor=staff["psychologist"],
+        returnee=people["after_cutoff"],
+        instrument=instrument,
+        assessed_on=cutoff - timedelta(days=30),
+        scores=_scores(instrument, 3),
+        disengagement="ambivalent",
+    )
+    never = world["person_a"]
+    listed = Returnee.objects.filter(pk__in=[never.pk, *(p.pk for p in people.values())])
+    due = selectors.assessments_due(people=listed, limit=10)
+    assert due == [(never, None), (people["on_cutoff"], cutoff)]
+
+
 def test_only_the_kinds_discipline_leads_a_session(staff, world):
     with pytest.raises(ValidationError) as refused:
         services.session_record(

@@ -303,3 +303,37 @@ def test_a_partner_with_two_agreements_gets_each_persons_groups(world):
     assert groups[world["person_b"].pk] == {FieldGroup.IDENTITY, FieldGroup.MEDICAL}
     assert FieldGroup.MEDICAL not in groups[world["person_a"].pk]
     assert FieldGroup.EDUCATION in groups[world["person_a"].pk]
+
+
+@pytest.mark.parametrize("role", [*Role, "outsider"])
+def test_a_centres_residents_are_those_of_the_scope_placed_there(world, role, centre_a, centre_b):
+    """`residents_visible_to` skips the scope's subquery for a centre's own staff: for every
+    role and centre it must list exactly the people the scope lists as placed there now, a
+    sealed resident and one whose placement there has ended left out, and its further
+    conditions must hold of that same placement."""
+    from django.utils import timezone
+
+    from rehabilitation.models import Placement
+    from tests.factories import PlacementFactory, ReturneeFactory
+
+    sealed = PlacementFactory(centre=centre_a, returnee=ReturneeFactory()).returnee
+    sealed.sealed_at = timezone.now()
+    sealed.save(update_fields=["sealed_at"])
+    moved = PlacementFactory(centre=centre_a, returnee=ReturneeFactory()).returnee
+    Placement.objects.filter(returnee=moved).update(ended_on=date(2026, 2, 1))
+    PlacementFactory(centre=centre_b, returnee=moved)
+    user = world["users"][role]
+    for centre in (centre_a, centre_b):
+        placed_now = {"placements__centre": centre, "placements__ended_on__isnull": True}
+        expected = set(policy.returnees_visible_to(_fresh(user)).filter(**placed_now))
+        assert set(policy.residents_visible_to(_fresh(user), centre)) == expected
+        assert sealed not in expected
+        for kind in Placement.Kind:
+            assert set(policy.residents_visible_to(_fresh(user), centre, kind=kind)) == set(
+                policy.returnees_visible_to(_fresh(user)).filter(
+                    **placed_now, placements__kind=kind
+                )
+            )
+    if role == Role.CENTRE_STAFF:
+        assert set(policy.residents_visible_to(_fresh(user), centre_a)) == {world["person_a"]}
+        assert not policy.residents_visible_to(_fresh(user), centre_b).exists()

@@ -113,3 +113,19 @@ def test_production_needs_a_database_and_a_broker(missing):
     result = _run(["manage.py", "check"], environment, drop=(missing,))
     assert result.returncode != 0
     assert f"{missing} is required" in result.stderr
+
+
+@pytest.mark.django_db
+def test_pages_never_start_parallel_workers():
+    """On PostgreSQL every connection of the application runs with parallel query off: a
+    page's statement must not take another core to start workers (see settings/base.py)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":  # SQLite (the demo) has no such setting to take
+        assert "options" not in connection.settings_dict.get("OPTIONS", {})
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
+        cursor.execute("SHOW repatriation.allow_audit_truncate")  # the test setting kept too
+        assert cursor.fetchone() == ("on",)
