@@ -20,6 +20,8 @@ The stages' order is written out below; `tests/rehabilitation/test_rating_days.p
 
 from django.db import migrations
 
+from repatriation.migration_sql import postgresql_only
+
 RANK = (
     "CASE r.disengagement WHEN 'adheres' THEN 0 WHEN 'ambivalent' THEN 1 "
     "WHEN 'renounced' THEN 2 END"
@@ -110,19 +112,11 @@ DROP TABLE rehabilitation_ratingday;
 """
 
 
-def _on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("rehabilitation", "0010_report_activity_month_indexes"),
     ]
 
     operations = [
-        migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP), elidable=False),
+        postgresql_only([CREATE], [DROP]),
     ]

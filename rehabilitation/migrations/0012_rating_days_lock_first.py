@@ -15,6 +15,8 @@ wrong days.
 
 from django.db import migrations
 
+from repatriation.migration_sql import postgresql_only
+
 FORWARD = """
 CREATE FUNCTION rehabilitation_rating_days_lock() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -39,19 +41,11 @@ DROP FUNCTION rehabilitation_rating_days_lock();
 """
 
 
-def _on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("rehabilitation", "0011_rating_days"),
     ]
 
     operations = [
-        migrations.RunPython(_on_postgresql(FORWARD), _on_postgresql(BACKWARD), elidable=False),
+        postgresql_only([FORWARD], [BACKWARD]),
     ]
